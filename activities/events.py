@@ -1,0 +1,37 @@
+"""Appending to the event store from workflows: the one activity every domain may use."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio import activity
+
+from domain.events import NewEvent
+from infra.db import event_store
+
+
+class AppendEvents(BaseModel):
+    stream: str
+    events: list[NewEvent]
+    tenant_id: UUID | None = None
+    # Idempotency: a retried activity whose first attempt committed finds the stream already
+    # at `expected_version + len(events)` and does nothing.
+    expected_version: int | None = None
+
+
+class EventActivities:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @activity.defn(name="append_events")
+    async def append_events(self, command: AppendEvents) -> int:
+        async with self._engine.begin() as conn:
+            if command.expected_version is not None:
+                current = await event_store.stream_version(conn, command.stream)
+                if current == command.expected_version + len(command.events):
+                    return current
+            return await event_store.append(
+                conn, command.stream, command.events, command.expected_version, tenant_id=command.tenant_id
+            )

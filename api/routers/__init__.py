@@ -1,0 +1,7 @@
+"""Routers, one per resource; each domain adds its module name here (one line)."""
+
+ROUTER_MODULES: list[str] = [
+    "api.routers.health",
+    "api.routers.tenants",
+    "api.routers.streams",
+]

@@ -1,0 +1,39 @@
+"""The event envelope shared by every domain: what is appended to a stream."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class NewEvent(BaseModel):
+    """An event about to be appended; `occurred_at` is when it happened in the world."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str = Field(min_length=1, max_length=200)
+    payload: dict[str, Any] = Field(default_factory=dict)
+    occurred_at: datetime
+    schema_version: int = Field(default=1, ge=1)
+
+
+class RecordedEvent(BaseModel):
+    """An event as stored: its stream position and when it was recorded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    stream: str
+    seq: int
+    type: str
+    schema_version: int
+    payload: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+def stream_name(kind: str, ident: object) -> str:
+    """Canonical stream name, e.g. `contract:<uuid>` or `call:<sid>`."""
+    return f"{kind}:{ident}"

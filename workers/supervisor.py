@@ -1,0 +1,178 @@
+"""`revos up`: embedded Postgres and Temporal (unless configured), migrations, then the processes.
+
+Everything runs in one foreground process group; SIGINT/SIGTERM stop every child we started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from infra.db import embedded
+from infra.db.migrate import upgrade
+from infra.settings import Settings
+from infra.temporal import dev_server
+
+# Extra long-running processes other domains add (e.g. the voice worker): (name, argv after `revos`).
+EXTRA_PROCESSES: list[tuple[str, list[str]]] = []
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
+def ensure_port_free(host: str, port: int, what: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise PortTaken(f"port {port} on {host} is already in use, so {what} cannot start "
+                            f"({exc.strerror}); stop whatever holds it or choose another port") from exc
+
+
+def wait_for_port(host: str, port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((host, port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+async def _ensure_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    base, _, query = dsn.partition("?")
+    host = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("host")
+    conn = await asyncpg.connect(base, host=host) if host else await asyncpg.connect(dsn)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Supervisor:
+    settings: Settings
+    voice: bool = True
+    children: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    postgres: embedded.EmbeddedPostgres | None = None
+    stopping: bool = False
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        proc = subprocess.Popen([sys.executable, "-m", "workers.cli", *argv], env=env)
+        self.children.append((name, proc))
+
+    def _check_ports(self) -> None:
+        s = self.settings
+        ensure_port_free(s.api_host, s.api_port, "the API")
+        if not s.temporal_address:
+            ensure_port_free("127.0.0.1", s.temporal_port, "the Temporal dev server")
+            ensure_port_free("127.0.0.1", s.temporal_ui_port, "the Temporal UI")
+        if self.voice and EXTRA_PROCESSES:
+            ensure_port_free(s.voice_host, s.voice_port, "the voice worker")
+
+    def _start_temporal(self, data: Path) -> str:
+        s = self.settings
+        if s.temporal_address:
+            return s.temporal_address
+        proc = dev_server.spawn(data / "temporal.db", port=s.temporal_port, ui_port=s.temporal_ui_port,
+                                log_file=data / "temporal.log", namespace=s.temporal_namespace)
+        self.children.append(("temporal", proc))
+        if not wait_for_port("127.0.0.1", s.temporal_port, 60):
+            raise RuntimeError(f"Temporal dev server did not start; see {data / 'temporal.log'}")
+        return f"127.0.0.1:{s.temporal_port}"
+
+    def _start_postgres(self, data: Path) -> str:
+        if self.settings.database_url:
+            return self.settings.database_url
+        self.postgres = embedded.start(data / "postgres")
+        asyncio.run(_ensure_database(self.postgres.url, "revos"))
+        return self.postgres.database_url("revos")
+
+    def start(self) -> None:
+        s = self.settings
+        self._check_ports()
+        data = s.resolved_data_dir()
+        data.mkdir(parents=True, exist_ok=True)
+        db_url = self._start_postgres(data)
+        temporal = self._start_temporal(data)
+        upgrade(db_url)
+        env = {**os.environ, "REVOS_DATABASE_URL": db_url, "REVOS_TEMPORAL_ADDRESS": temporal}
+        self._spawn("worker", ["worker"], env)
+        self._spawn("api", ["api", "--host", s.api_host, "--port", str(s.api_port)], env)
+        if self.voice:
+            for name, argv in EXTRA_PROCESSES:
+                self._spawn(name, argv, env)
+        wait_for_port(s.api_host, s.api_port, 30)
+        print(f"\nRevenue OS is up (data in {data})", flush=True)
+        print(f"  API docs     http://{s.api_host}:{s.api_port}/docs", flush=True)
+        print(f"  Readiness    http://{s.api_host}:{s.api_port}/readyz", flush=True)
+        if self.voice and EXTRA_PROCESSES:
+            print(f"  Voice        http://{s.voice_host}:{s.voice_port}/", flush=True)
+        if not s.temporal_address:
+            print(f"  Temporal UI  http://127.0.0.1:{s.temporal_ui_port}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        for _, proc in reversed(self.children):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for _, proc in reversed(self.children):
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+    def watch(self) -> int:
+        """Block until a signal or a child's death; returns the exit code."""
+        received: list[int] = []
+
+        def _on_signal(signum: int, frame: FrameType | None) -> None:
+            received.append(signum)
+
+        signal.signal(signal.SIGINT, _on_signal)
+        signal.signal(signal.SIGTERM, _on_signal)
+        while not received:
+            for name, proc in self.children:
+                if proc.poll() is not None:
+                    print(f"{name} exited with code {proc.returncode}; stopping everything", file=sys.stderr)
+                    return 1
+            time.sleep(0.3)
+        return 0
+
+
+def up(settings: Settings, *, voice: bool = True) -> int:
+    supervisor = Supervisor(settings, voice=voice)
+    try:
+        supervisor.start()
+        code = supervisor.watch()
+    except PortTaken as exc:
+        print(f"revos up: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        supervisor.stop()
+    print("Revenue OS stopped.", flush=True)
+    return code
