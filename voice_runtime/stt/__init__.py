@@ -1,0 +1,1 @@
+"""Speech-to-text behind one port; the engine is chosen per deployment, never per tenant."""
