@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     voice_port: int = 8765
     public_base_url: str | None = None
     log_level: str = "INFO"
+    # Appended to every task queue name; tests set a unique one so their workers are isolated.
+    task_queue_suffix: str = ""
 
     # Providers: set a key to use the cloud adapter instead of the local one.
     twilio_account_sid: str | None = None
@@ -38,6 +40,10 @@ class Settings(BaseSettings):
     # Governed change
     contract_draft_ttl_seconds: float = Field(default=7 * 24 * 3600, gt=0)
     eligibility_confidence_threshold: float = Field(default=0.7, ge=0, le=1)
+
+    def queue(self, base: str) -> str:
+        """The task queue to use for `base` (a name from infra.temporal.queues)."""
+        return base + self.task_queue_suffix
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir.resolve()

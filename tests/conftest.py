@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -99,6 +100,8 @@ from api.state import TemporalProvider  # noqa: E402
 from domain.auth import Role  # noqa: E402
 from infra.db.principals import create_principal  # noqa: E402
 from infra.settings import Settings  # noqa: E402
+from workers.registry import WorkerDeps  # noqa: E402
+from workers.temporal_worker import build_workers  # noqa: E402
 
 
 class Keys(dict[str, str]):
@@ -109,8 +112,27 @@ class Keys(dict[str, str]):
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url)
+def settings(db_url: str, task_queue: str) -> Settings:
+    """This test's settings: its own database and its own task-queue suffix."""
+    return Settings(database_url=db_url, task_queue_suffix=f"-{task_queue}")
+
+
+@pytest.fixture
+async def worker(
+    settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> AsyncIterator[Callable[..., AbstractAsyncContextManager[None]]]:
+    """`async with worker("workers.registry:spine_bundle", ...):` runs those bundles on this test's queues."""
+
+    @asynccontextmanager
+    async def run(*bundle_names: str) -> AsyncIterator[None]:
+        deps = WorkerDeps(settings=settings, engine=engine, client=temporal_client)
+        workers = build_workers(deps, queue_suffix=settings.task_queue_suffix, bundle_names=list(bundle_names))
+        async with AsyncExitStack() as stack:
+            for w in workers:
+                await stack.enter_async_context(w)
+            yield
+
+    yield run
 
 
 @pytest.fixture
