@@ -40,7 +40,7 @@ def _v1_routes() -> list[tuple[str, str, frozenset[Role] | None]]:
         for route in importlib.import_module(name).router.routes:
             if not (isinstance(route, APIRoute) and route.path.startswith("/v1")):
                 continue
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 out.append((method, route.path, _allowed_roles(route)))
     return out
 
