@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -35,6 +39,18 @@ def refuse(message: str, code: str) -> ApplicationError:
     return ApplicationError(message, type=code, non_retryable=True)
 
 
+@asynccontextmanager
+async def guarded(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A transaction whose database-guard refusals (check_violation) are business refusals, not retried."""
+    try:
+        async with engine.begin() as conn:
+            yield conn
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == CHECK_VIOLATION:
+            raise refuse(str(exc.orig), "contract_guard") from exc
+        raise
+
+
 async def _issue(conn: AsyncConnection, issue_id: Any) -> RowMapping:
     row = await get_issue(conn, issue_id, lock=True)
     if row is None:
@@ -48,6 +64,9 @@ async def load_context(conn: AsyncConnection, threshold: float, triage: list[str
         governance_signals.c.blocking.is_(True), governance_signals.c.revoked_at.is_(None)))).scalars().all()
     return EligibilityContext(registered_capabilities=list(names), blocking_scopes=list(scopes),
                               threshold=threshold, manual_triage_types=triage)
+
+
+CHECK_VIOLATION = "23514"
 
 
 class GovernanceActivities:
@@ -110,7 +129,7 @@ class GovernanceActivities:
             changes = parse_changes(cmd.proposed_changes)
         except InvalidInput as exc:
             raise refuse(exc.message, exc.code) from exc
-        async with self._engine.begin() as conn:
+        async with guarded(self._engine) as conn:
             issue = await _issue(conn, cmd.issue_id)
             if issue["validator_output"] is None or (issue["eligibility"] or {}).get("decision") != "MAY":
                 raise refuse(f"issue {cmd.issue_id} has no validated, eligible proposal", "not_eligible")
@@ -135,17 +154,14 @@ class GovernanceActivities:
             return
         await conn.execute(update(issues).where(issues.c.id == cmd.issue_id).values(
             contract_id=cmd.contract_id, status=IssueStatus.CONTRACT_DRAFTED, updated_at=cmd.created_at))
-        payload = {k: (str(v) if k in ("id", "issue_id", "supersedes_id") and v else v) for k, v in values.items()}
-        payload = {**payload, "created_at": cmd.created_at.isoformat(), "updated_at": None,
-                   "expires_at": values["expires_at"].isoformat(), "decided_by": str(cmd.decided_by or ""),
-                   "note": cmd.note}
+        payload = to_jsonable_python({**values, "decided_by": cmd.decided_by, "note": cmd.note})
         await append_once(conn, contract_stream(cmd.contract_id), cmd.contract_id, "contract.drafted", payload,
                           cmd.created_at, issue["tenant_id"])
 
     @activity.defn(name="transition_contract")
     async def transition_contract(self, cmd: Transition) -> ContractState:
         """Move a contract between states; illegal moves are refused, a retried move is a no-op."""
-        async with self._engine.begin() as conn:
+        async with guarded(self._engine) as conn:
             row = await get_contract(conn, cmd.contract_id, lock=True)
             if row is None:
                 raise refuse(f"contract {cmd.contract_id} does not exist", "contract_not_found")

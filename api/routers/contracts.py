@@ -16,6 +16,7 @@ from api.deps import EngineDep, FounderDep, TemporalDep, require
 from domain.auth import Principal, Role
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.events import RecordedEvent
+from domain.governance.changes import PROPOSED_CHANGES_SCHEMA, parse_changes
 from domain.governance.commands import (
     ApproveContract,
     ClarifyContract,
@@ -75,7 +76,9 @@ class ClarifyBody(BaseModel):
 
 
 class ModifyScopeBody(BaseModel):
-    proposed_changes: dict[str, Any]
+    proposed_changes: dict[str, Any] = Field(json_schema_extra={"example": {"changes": [
+        {"capability": "dialer", "key": "max_calls_per_hour", "value": 150}]}},
+        description="must satisfy GET /v1/contracts/schema/proposed-changes")
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -97,6 +100,12 @@ async def list_contracts(_: ReaderDep, engine: EngineDep, status: ContractStatus
     return ContractsPublic(items=items, count=len(items))
 
 
+@router.get("/schema/proposed-changes")
+async def proposed_changes_schema(_: ReaderDep) -> dict[str, Any]:
+    """The JSON schema every contract's `proposed_changes` satisfies."""
+    return PROPOSED_CHANGES_SCHEMA
+
+
 @router.get("/{contract_id}")
 async def read(contract_id: UUID, _: ReaderDep, engine: EngineDep) -> ContractPublic:
     """State and the full timeline: the issue's events, then the contract's."""
@@ -104,8 +113,13 @@ async def read(contract_id: UUID, _: ReaderDep, engine: EngineDep) -> ContractPu
         row = await get_contract(conn, contract_id)
         if row is None:
             raise NotFound(f"contract {contract_id} does not exist", code="contract_not_found")
-        timeline = [*await event_store.read_stream(conn, issue_stream(row["issue_id"])),
-                    *await event_store.read_stream(conn, contract_stream(contract_id))]
+        streams = [issue_stream(row["issue_id"])]
+        current: Any = row
+        while current is not None:  # this version and every version it superseded
+            streams.append(contract_stream(current["id"]))
+            current = await get_contract(conn, current["supersedes_id"]) if current["supersedes_id"] else None
+        timeline = [e for s in streams for e in await event_store.read_stream(conn, s)]
+    timeline.sort(key=lambda e: e.id)
     return ContractPublic.model_validate({**dict(row), "timeline": timeline})
 
 
@@ -172,6 +186,7 @@ async def clarify(contract_id: UUID, body: ClarifyBody, founder: FounderDep, eng
 async def modify_scope(contract_id: UUID, body: ModifyScopeBody, founder: FounderDep, engine: EngineDep,
                        client: TemporalDep) -> DecisionResult:
     """Replace the proposed changes: a new DRAFT version; this one becomes SUPERSEDED."""
+    parse_changes(body.proposed_changes)  # refuse a malformed scope here, with the schema's errors
     return await _decide(engine, client, "modify_scope", ModifyScope(**_who(founder, contract_id), **dict(body)))
 
 

@@ -127,6 +127,22 @@ async def test_part2_002_a_direct_temporal_update_without_founder_role_is_refuse
     assert (await contract(api, keys, cid))["status"] == "DRAFT"
 
 
+async def test_part2_002_founder_role_claim_without_a_founder_principal_is_refused(
+        api, keys, worker, temporal_client) -> None:
+    """Calling Temporal directly and claiming the founder role with a non-founder id: the database refuses."""
+    await register(api, keys)
+    async with worker(BUNDLE):
+        filed = await file_issue(api, keys, change_payload(200))
+        cid = await drafted(api, keys, filed["id"])
+        handle = temporal_client.get_workflow_handle(filed["workflow_id"])
+        cmd = ApproveContract(contract_id=cid, founder_id=uuid.uuid4(), founder_role="founder")
+        with pytest.raises(WorkflowUpdateFailedError):
+            await handle.execute_update("approve", cmd)
+        assert (await contract(api, keys, cid))["status"] == "DRAFT"
+        r = await api.post(f"/v1/contracts/{cid}/approve", json={}, headers=keys.headers("founder"))
+        assert r.status_code == 200 and r.json()["status"] == "APPROVED", r.text
+
+
 async def test_part2_002_database_refuses_approval_by_a_non_founder(api, keys, worker, engine) -> None:
     await register(api, keys)
     async with worker(BUNDLE):
@@ -180,8 +196,9 @@ async def test_part2_004_nothing_completes_without_audit_pass(api, keys, worker,
     acts = GovernanceActivities(engine, RuleBasedValidator())
     cmd = Transition(contract_id=cid, to_status=ContractStatus.COMPLETED, event_type="contract.completed",
                      event_id=uuid.uuid4(), at=NOW)
-    with pytest.raises(DBAPIError, match="audit PASS"):
+    with pytest.raises(ApplicationError, match="audit PASS") as info:
         await ActivityEnvironment().run(acts.transition_contract, cmd)
+    assert info.value.type == "contract_guard" and info.value.non_retryable
     with pytest.raises(DBAPIError, match="audit PASS"):
         async with engine.begin() as conn:
             await conn.execute(text("UPDATE system_contracts SET status = 'COMPLETED' WHERE id = :c"), {"c": cid})

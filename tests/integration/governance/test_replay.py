@@ -15,7 +15,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from tests.integration.governance.conftest import (
-    BUNDLE, change_payload, drafted, file_issue, reaches, register,
+    BUNDLE,
+    change_payload,
+    drafted,
+    file_issue,
+    reaches,
+    register,
 )
 from workflows.contract_lifecycle import ContractLifecycleWorkflow
 
