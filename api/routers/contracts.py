@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -47,12 +48,12 @@ class ContractPublic(BaseModel):
     affected_capabilities: list[str]
     risk_level: str
     tenant_id: UUID | None
-    created_at: Any
-    expires_at: Any
+    created_at: datetime
+    expires_at: datetime
     approved_by: UUID | None
-    approved_at: Any
-    activation_start: Any
-    activation_end: Any
+    approved_at: datetime | None
+    activation_start: datetime | None
+    activation_end: datetime | None
     execution_constraints: dict[str, Any] | None
     timeline: list[RecordedEvent] = Field(default_factory=list)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -77,7 +78,7 @@ async def test_blocking_signal_makes_issue_ineligible_until_revoked(api, keys, w
     async with worker(BUNDLE):
         blocked = await file_issue(api, keys, change_payload(200))
 
-        async def ineligible() -> dict | None:
+        async def ineligible() -> dict[str, Any] | None:
             body = await issue(api, keys, blocked["id"])
             return body if body["status"] == "INELIGIBLE" else None
         body = await until(ineligible)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 from sqlalchemy import text
 
@@ -39,6 +42,9 @@ async def test_approve_runs_to_completed(api, keys, worker) -> None:
                      "contract.approved", "contract.activated", "job.started", "job.finished",
                      "health.evaluated", "audit.verdict", "contract.completed"]
     assert done["approved_by"] is not None and done["activation_start"] is not None
+    started = next(e for e in done["timeline"] if e["type"] == "job.started")
+    # the durable timer waited for the window to open
+    assert datetime.fromisoformat(started["occurred_at"]) >= datetime.fromisoformat(done["activation_start"])
     body = await issue(api, keys, filed["id"])
     assert body["validator_output"]["issue_type"] == "configuration_change"
     assert body["eligibility"]["decision"] == "MAY"
@@ -161,7 +167,7 @@ async def test_ineligible_issue_ends_with_verdict_and_no_contract(api, keys, wor
     async with worker(BUNDLE):
         filed = await file_issue(api, keys, {"title": "the app is nice"})
 
-        async def ended() -> dict | None:
+        async def ended() -> dict[str, Any] | None:
             body = await issue(api, keys, filed["id"])
             return body if body["status"] == "INELIGIBLE" else None
         body = await until(ended)

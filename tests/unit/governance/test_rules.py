@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from domain.governance.contracts import ContractStatus, activation_window, refus
 from domain.governance.eligibility import EligibilityContext, evaluate
 from domain.governance.health import CapabilityCheck, HealthSignal, evaluate_capability
 from domain.governance.jobs import apply, execution_steps, rollback_steps
-from domain.governance.validator import RuleBasedValidator, ValidatorInput
+from domain.governance.validator import RuleBasedValidator, ValidatedProposal, ValidatorInput
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 CHANGE = {"capability": "dialer", "key": "max_calls_per_hour", "value": 200}
@@ -21,7 +22,7 @@ CTX = EligibilityContext(registered_capabilities=["dialer"], blocking_scopes=[],
                          manual_triage_types=["escalation"])
 
 
-def validate(payload: dict, source: str = "crm_feedback"):
+def validate(payload: dict[str, Any], source: str = "crm_feedback") -> ValidatedProposal:
     return RuleBasedValidator().validate(ValidatorInput(source=source, raw_payload=payload))
 
 
@@ -41,7 +42,7 @@ def test_validator_is_deterministic_and_structured() -> None:
     ({"title": "x", "requested_changes": [{"capability": "BAD NAME", "key": "k", "value": 1}]},
      "capability_request", "reject"),
 ])
-def test_validator_classifies(payload: dict, issue_type: str, action: str) -> None:
+def test_validator_classifies(payload: dict[str, Any], issue_type: str, action: str) -> None:
     out = validate(payload)
     assert (out.issue_type, out.recommended_action) == (issue_type, action)
     assert 0 <= out.confidence_score < 0.7
@@ -68,6 +69,7 @@ def test_eligibility_may_and_every_may_not_reason() -> None:
 
 def test_changes_schema_refuses_bad_shapes() -> None:
     assert parse_changes({"changes": [CHANGE]}).capabilities() == ["dialer"]
+    bad: dict[str, Any]
     for bad in ({"changes": []}, {"changes": [{**CHANGE, "extra": 1}]}, {"changes": [CHANGE, CHANGE]},
                 {"changes": [{**CHANGE, "value": {"nested": 1}}]}, {}):
         with pytest.raises(InvalidInput) as info:
@@ -78,12 +80,11 @@ def test_changes_schema_refuses_bad_shapes() -> None:
 def test_founder_decisions_allowed_only_on_a_live_current_draft() -> None:
     later = NOW + timedelta(days=7)
     assert refusal_for("approve", ContractStatus.DRAFT, now=NOW, expires_at=later, current=True) is None
-    assert refusal_for("approve", ContractStatus.DRAFT, now=later, expires_at=later, current=True).code \
-        == "contract_expired"
-    assert refusal_for("approve", ContractStatus.APPROVED, now=NOW, expires_at=later, current=True).code \
-        == "contract_wrong_state"
-    assert refusal_for("reject", ContractStatus.DRAFT, now=NOW, expires_at=later, current=False).code \
-        == "contract_superseded"
+    codes = [refusal_for("approve", ContractStatus.DRAFT, now=later, expires_at=later, current=True),
+             refusal_for("approve", ContractStatus.APPROVED, now=NOW, expires_at=later, current=True),
+             refusal_for("reject", ContractStatus.DRAFT, now=NOW, expires_at=later, current=False)]
+    assert [r.code if r else None for r in codes] == ["contract_expired", "contract_wrong_state",
+                                                      "contract_superseded"]
     assert refusal_for("resolve_audit", ContractStatus.AUDIT_INCONCLUSIVE, now=later, expires_at=NOW,
                        current=True) is None
     assert refusal_for("resolve_audit", ContractStatus.FAILED, now=NOW, expires_at=later, current=True) is not None
@@ -137,7 +138,7 @@ def test_fail_always_rolls_back() -> None:
 
 
 def test_job_steps_and_rollback_restore_exact_state() -> None:
-    before = {"dialer": {"n": 1, "on": True}, "notes": {"g": "hi"}}
+    before: dict[str, dict[str, Any]] = {"dialer": {"n": 1, "on": True}, "notes": {"g": "hi"}}
     steps = execution_steps([ProposedChange(capability="dialer", key="n", value=2),
                              ProposedChange(capability="dialer", key="extra", value="x")])
     state = before["dialer"]
