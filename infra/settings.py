@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # Governed change
     contract_draft_ttl_seconds: float = Field(default=7 * 24 * 3600, gt=0)
     eligibility_confidence_threshold: float = Field(default=0.7, ge=0, le=1)
+    # governance
+    governance_activation_delay_seconds: float = Field(default=300, ge=0)
+    governance_activation_window_seconds: float = Field(default=3600, gt=0)
+    governance_step_interval_seconds: float = Field(default=0, ge=0)
+    governance_manual_triage_types: list[str] = Field(default_factory=lambda: ["escalation"])
+    governance_founder_notify: str = "founder@localhost"
 
     def queue(self, base: str) -> str:
         """The task queue to use for `base` (a name from infra.temporal.queues)."""

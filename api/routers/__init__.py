@@ -4,4 +4,8 @@ ROUTER_MODULES: list[str] = [
     "api.routers.health",
     "api.routers.tenants",
     "api.routers.streams",
+    "api.routers.issues",
+    "api.routers.contracts",
+    "api.routers.capabilities",
+    "api.routers.governance_signals",
 ]
