@@ -4,4 +4,9 @@ ROUTER_MODULES: list[str] = [
     "api.routers.health",
     "api.routers.tenants",
     "api.routers.streams",
+    "api.routers.capital_catalog",
+    "api.routers.capital_people",
+    "api.routers.experiments",
+    "api.routers.capital_facts",
+    "api.routers.reports",
 ]
