@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     governance_manual_triage_types: list[str] = Field(default_factory=lambda: ["escalation"])
     governance_founder_notify: str = "founder@localhost"
 
+    # capital
+    # Seconds in one "day" of an experiment's time cap (tests shrink it); UTC calendar days for cost rollups.
+    capital_day_seconds: float = Field(default=86400, gt=0)
+    capital_update_timeout_seconds: float = Field(default=30, gt=0)
+    capital_rollup_cron: str = "15 0 * * *"
+    capital_weekly_cron: str = "0 1 * * 1"
+    capital_create_schedules: bool = True
+
     def queue(self, base: str) -> str:
         """The task queue to use for `base` (a name from infra.temporal.queues)."""
         return base + self.task_queue_suffix

@@ -40,6 +40,7 @@ def spine_bundle(deps: WorkerDeps) -> WorkerBundle:
 BUNDLE_FACTORIES: list[str] = [
     "workers.registry:spine_bundle",
     "workers.governance_worker:governance_bundle",
+    "workers.capital:capital_bundle",
 ]
 
 

@@ -8,4 +8,9 @@ ROUTER_MODULES: list[str] = [
     "api.routers.contracts",
     "api.routers.capabilities",
     "api.routers.governance_signals",
+    "api.routers.capital_catalog",
+    "api.routers.capital_people",
+    "api.routers.experiments",
+    "api.routers.capital_facts",
+    "api.routers.reports",
 ]

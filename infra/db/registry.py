@@ -12,6 +12,7 @@ from infra.db.base import metadata
 TABLE_MODULES: list[str] = [
     "infra.db.tables",
     "infra.db.tables_governance",
+    "infra.db.tables_capital",
 ]
 
 

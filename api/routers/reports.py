@@ -1,0 +1,44 @@
+"""The weekly admin summary as JSON, HTML or CSV (the weekly cadence: closed weeks only, no live dashboard)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from api.deps import EngineDep, NowDep, require
+from domain.auth import Principal, Role
+from domain.capital import weekly
+from domain.errors import Conflict
+from infra.db import capital_reports
+
+router = APIRouter(prefix="/v1/reports", tags=["capital: reports"])
+ReaderDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.FOUNDER))]
+
+
+def _format(request: Request, requested: str | None) -> str:
+    if requested:
+        return requested
+    accept = request.headers.get("accept", "")
+    return "html" if "text/html" in accept else "csv" if "text/csv" in accept else "json"
+
+
+@router.get("/weekly", response_model=weekly.WeeklySummary)
+async def weekly_summary(request: Request, week: str, _: ReaderDep, engine: EngineDep, now: NowDep,
+                         format: Literal["json", "html", "csv"] | None = None, tenant_id: UUID | None = None
+                         ) -> Response:
+    """Spend (week and total), tranches, QPCs, schedules, installs, paid conversions, evaluation flag."""
+    _, end = weekly.week_bounds_utc(week)
+    if end > now:
+        raise Conflict(f"week {week} has not closed yet; V5 reports weekly, not in real time", code="week_not_closed")
+    async with engine.connect() as conn:
+        summary = await capital_reports.weekly_summary(conn, week, tenant_id)
+    kind = _format(request, format)
+    if kind == "html":
+        return HTMLResponse(weekly.to_html(summary))
+    if kind == "csv":
+        return PlainTextResponse(weekly.to_csv(summary), media_type="text/csv",
+                                 headers={"Content-Disposition": f'attachment; filename="weekly-{week}.csv"'})
+    return JSONResponse(summary.model_dump(mode="json"))

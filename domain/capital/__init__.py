@@ -1,0 +1,1 @@
+"""Capital governance V5: pure rules for campaigns, experiments, attribution, cost and judgment."""
