@@ -70,7 +70,7 @@ def bend(base: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     for p in parents:
         node = node[p]
     if value is DELETE:
-        del node[last]
+        node.pop(last, None)
     else:
         node[last] = value
     return out
