@@ -29,7 +29,8 @@ def payload(**metric_overrides: float) -> dict[str, Any]:
     metrics = [p for k, v in latest.items() for p in series(k, [v, v, v])]
     return {
         "tenant_id": TENANT,
-        "trigger": {"type": "scheduled", "source": "cron_daily", "triggered_at": (NOW - timedelta(hours=1)).isoformat()},
+        "trigger": {"type": "scheduled", "source": "cron_daily",
+                    "triggered_at": (NOW - timedelta(hours=1)).isoformat()},
         "analysis_window": {"start_date": (END - timedelta(days=29)).isoformat(), "end_date": END.isoformat()},
         "targets": {"pipeline_total": 500_000, "bookings_new": 100_000, "cac_max": 1200},
         "guardrails": {"max_daily_spend": 2000, "max_experiment_exposure_pct": 20,

@@ -30,25 +30,22 @@ def test_score_is_the_weighted_sum(terms: tuple[float, float, float, float], exp
     assert ScoreTerms(*terms).score == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("kwargs", "terms"), [
+ARGS = ("confidence", "revenue_lift", "payback_change", "margin_pts", "additional_spend", "cash_scale", "tolerance")
+
+
+@pytest.mark.parametrize(("args", "terms"), [
     # revenue 20% at confidence 1 -> 1; payback 10% shorter at 0.5 -> 0.25; 5 margin points at 0.5 -> 0.5
-    (dict(confidence=1.0, revenue_lift=0.2, payback_change=0, margin_pts=0, additional_spend=0, cash_scale=0,
-          tolerance="low"), (1.0, 0, 0, 0)),
-    (dict(confidence=0.5, revenue_lift=0, payback_change=-0.1, margin_pts=5, additional_spend=0, cash_scale=0,
-          tolerance="low"), (0, 0.25, 0.5, 0)),
+    ((1.0, 0.2, 0, 0, 0, 0, "low"), (1.0, 0, 0, 0)),
+    ((0.5, 0, -0.1, 5, 0, 0, "low"), (0, 0.25, 0.5, 0)),
     # spend 500 of a 1000 scale: 0.5 x risk factor (low 1.0, medium 0.75, high 0.5)
-    (dict(confidence=1, revenue_lift=0, payback_change=0, margin_pts=0, additional_spend=500, cash_scale=1000,
-          tolerance="low"), (0, 0, 0, 0.5)),
-    (dict(confidence=1, revenue_lift=0, payback_change=0, margin_pts=0, additional_spend=500, cash_scale=1000,
-          tolerance="medium"), (0, 0, 0, 0.375)),
-    (dict(confidence=1, revenue_lift=0, payback_change=0, margin_pts=0, additional_spend=500, cash_scale=1000,
-          tolerance="high"), (0, 0, 0, 0.25)),
+    ((1, 0, 0, 0, 500, 1000, "low"), (0, 0, 0, 0.5)),
+    ((1, 0, 0, 0, 500, 1000, "medium"), (0, 0, 0, 0.375)),
+    ((1, 0, 0, 0, 500, 1000, "high"), (0, 0, 0, 0.25)),
     # spend with nothing to measure it against is full risk; terms are clamped to [-1, 1]
-    (dict(confidence=1, revenue_lift=-3, payback_change=0.9, margin_pts=50, additional_spend=1, cash_scale=0,
-          tolerance="low"), (-1, -1, 1, 1)),
+    ((1, -3, 0.9, 50, 1, 0, "low"), (-1, -1, 1, 1)),
 ])
-def test_each_term_is_computed_from_the_input(kwargs: dict[str, Any], terms: tuple[float, ...]) -> None:
-    got = score_terms(**kwargs)
+def test_each_term_is_computed_from_the_input(args: tuple[Any, ...], terms: tuple[float, ...]) -> None:
+    got = score_terms(**dict(zip(ARGS, args, strict=True)))
     assert (got.revenue_impact, got.payback_improvement, got.margin_protection, got.cash_risk) == \
         pytest.approx(terms)
 
