@@ -4,4 +4,6 @@ ROUTER_MODULES: list[str] = [
     "api.routers.health",
     "api.routers.tenants",
     "api.routers.streams",
+    "api.routers.kernel",
+    "api.routers.kernel_ingest",
 ]

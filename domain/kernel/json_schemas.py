@@ -22,8 +22,7 @@ def contract_schemas() -> dict[str, dict[str, Any]]:
     """File name (without .json) -> JSON Schema; inputs in validation mode, outputs as serialized."""
     out: dict[str, dict[str, Any]] = {}
     for name, model in CONTRACT_MODELS.items():
-        mode = "validation" if model is KernelInput else "serialization"
-        schema = model.model_json_schema(mode=mode)
+        schema = model.model_json_schema(mode="validation" if model is KernelInput else "serialization")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://revenue-os.local/schemas/kernel/revenue_os_v1.1/{name}.json"
         out[name] = schema
