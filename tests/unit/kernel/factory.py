@@ -22,16 +22,17 @@ def series(metric_id: str, values: list[float], end: date = END, **extra: Any) -
             for i, v in enumerate(values)]
 
 
-def payload(**metric_overrides: float) -> dict[str, Any]:
-    """A valid input: demand binds (pipeline 40% short), no gate fires, three campaigns, two channels."""
+def payload(at: datetime = NOW, **metric_overrides: float) -> dict[str, Any]:
+    """A valid input at `at`: demand binds (pipeline 40% short), no gate fires, three campaigns, two channels."""
+    end = at.date() - timedelta(days=1)
     latest = {"pipeline_total": 300_000.0, "bookings_new": 95_000.0, "cac_blended": 900.0, "gross_margin_pct": 70.0,
               "payback_months": 10.0, "revenue_per_fte": 180_000.0, "runway_months": 20.0, **metric_overrides}
-    metrics = [p for k, v in latest.items() for p in series(k, [v, v, v])]
+    metrics = [p for k, v in latest.items() for p in series(k, [v, v, v], end)]
     return {
         "tenant_id": TENANT,
         "trigger": {"type": "scheduled", "source": "cron_daily",
-                    "triggered_at": (NOW - timedelta(hours=1)).isoformat()},
-        "analysis_window": {"start_date": (END - timedelta(days=29)).isoformat(), "end_date": END.isoformat()},
+                    "triggered_at": (at - timedelta(hours=1)).isoformat()},
+        "analysis_window": {"start_date": (end - timedelta(days=29)).isoformat(), "end_date": end.isoformat()},
         "targets": {"pipeline_total": 500_000, "bookings_new": 100_000, "cac_max": 1200},
         "guardrails": {"max_daily_spend": 2000, "max_experiment_exposure_pct": 20,
                        "allowed_levers": ["campaigns", "channels", "sequences", "pricing"]},
