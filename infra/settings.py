@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     capital_weekly_cron: str = "0 1 * * 1"
     capital_create_schedules: bool = True
 
+    # kernel
+    kernel_schedule_every_seconds: float = Field(default=24 * 3600, gt=0)
+    kernel_schedule_offset_seconds: float = Field(default=6 * 3600, ge=0)
+    kernel_analysis_window_days: int = Field(default=30, ge=1, le=366)
+    kernel_deviation_pct: float = Field(default=25.0, gt=0)
+    kernel_deviation_trailing_days: int = Field(default=14, ge=1)
+    kernel_deviation_min_points: int = Field(default=3, ge=1)
+    kernel_activity_timeout_seconds: float = Field(default=60.0, gt=0)
+
     def queue(self, base: str) -> str:
         """The task queue to use for `base` (a name from infra.temporal.queues)."""
         return base + self.task_queue_suffix

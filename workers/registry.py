@@ -41,6 +41,7 @@ BUNDLE_FACTORIES: list[str] = [
     "workers.registry:spine_bundle",
     "workers.governance_worker:governance_bundle",
     "workers.capital:capital_bundle",
+    "workers.kernel:kernel_bundle",
 ]
 
 

@@ -13,4 +13,6 @@ ROUTER_MODULES: list[str] = [
     "api.routers.experiments",
     "api.routers.capital_facts",
     "api.routers.reports",
+    "api.routers.kernel",
+    "api.routers.kernel_ingest",
 ]

@@ -13,6 +13,7 @@ TABLE_MODULES: list[str] = [
     "infra.db.tables",
     "infra.db.tables_governance",
     "infra.db.tables_capital",
+    "infra.db.tables_kernel",
 ]
 
 

@@ -1,0 +1,82 @@
+"""Kernel cycles: run one from a KernelInput body, read a stored one, set a tenant's policy, trigger one."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import EngineDep, NowDep, StateDep, TemporalDep, require
+from domain.auth import Principal, Role
+from domain.errors import NotFound
+from domain.kernel.assembly import KernelPolicy
+from domain.kernel.inputs import KernelInput
+from domain.kernel.outputs import KernelError, KernelOutput, dump_contract
+from infra.db.kernel_store import execute_cycle, get_cycle, record_policy, tenant_exists
+from infra.temporal.kernel_schedule import ensure_daily_schedule, run_manual_cycle
+
+router = APIRouter(prefix="/v1/kernel", tags=["kernel"])
+CycleRoles = Annotated[Principal, Depends(require(Role.ADMIN, Role.FOUNDER, Role.SERVICE))]
+PolicyRoles = Annotated[Principal, Depends(require(Role.ADMIN, Role.FOUNDER))]
+
+_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": KernelError, "description": code} for code, status in
+    {"INVALID_INPUT": 400, "TENANT_NOT_FOUND": 404, "INSUFFICIENT_DATA": 422, "CYCLE_TOO_RECENT": 429,
+     "INTERNAL_ERROR": 500}.items()
+}
+_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": KernelInput.model_json_schema(ref_template="#/components/schemas/{model}")}}}}
+
+
+def _answer(result: KernelOutput | KernelError) -> JSONResponse:
+    status = 200 if isinstance(result, KernelOutput) else result.http_status
+    return JSONResponse(dump_contract(result), status_code=status)
+
+
+@router.post("/cycles", response_model=KernelOutput, responses=_ERROR_RESPONSES, openapi_extra=_BODY)
+async def run_cycle(request: Request, _: CycleRoles, engine: EngineDep, now: NowDep) -> JSONResponse:
+    """Run one kernel cycle on a KernelInput: 200 KernelOutput, or the contract's KernelError and status."""
+    raw = await request.body()
+    try:
+        payload: Any = json.loads(raw)
+    except ValueError:
+        return _answer(KernelError(code="INVALID_INPUT", message="the body is not valid JSON"))
+    async with engine.begin() as conn:
+        stored = await execute_cycle(conn, payload, cycle_id=uuid.uuid4(), now=now)
+    return _answer(stored.result)
+
+
+@router.get("/cycles/{cycle_id}")
+async def read_cycle(cycle_id: UUID, _: CycleRoles, engine: EngineDep) -> dict[str, Any]:
+    """A stored cycle: its input and its KernelOutput or KernelError."""
+    async with engine.connect() as conn:
+        stored = await get_cycle(conn, cycle_id)
+    if stored is None:
+        raise NotFound(f"kernel cycle {cycle_id} does not exist", code="cycle_not_found")
+    return {"cycle_id": str(stored.cycle_id), "tenant_id": str(stored.tenant_id) if stored.tenant_id else None,
+            "status": stored.status, "executed_at": stored.executed_at.isoformat(), "input": stored.input,
+            "output": dump_contract(stored.result)}
+
+
+@router.put("/tenants/{tenant_id}/policy")
+async def set_policy(tenant_id: UUID, body: KernelPolicy, _: PolicyRoles, state: StateDep, now: NowDep,
+                     client: TemporalDep) -> dict[str, Any]:
+    """Record the tenant's targets and guardrails and ensure its daily cycle schedule."""
+    async with state.engine.begin() as conn:
+        if not await tenant_exists(conn, tenant_id):
+            raise NotFound(f"tenant {tenant_id} does not exist", code="tenant_not_found")
+        await record_policy(conn, tenant_id, body.model_dump(mode="json", exclude_none=True), now)
+    schedule = await ensure_daily_schedule(client, state.settings, tenant_id)
+    return {"tenant_id": str(tenant_id), "schedule_id": schedule, "policy": body.model_dump(mode="json",
+                                                                                            exclude_none=True)}
+
+
+@router.post("/tenants/{tenant_id}/cycles", responses=_ERROR_RESPONSES)
+async def trigger_cycle(tenant_id: UUID, _: CycleRoles, state: StateDep, client: TemporalDep) -> JSONResponse:
+    """Run a manual cycle from stored data through KernelCycleWorkflow and return its result."""
+    result = await run_manual_cycle(client, state.settings, tenant_id, source="api_manual")
+    return JSONResponse(result.cycle.result, status_code=result.cycle.http_status)

@@ -1,0 +1,143 @@
+"""KernelCycleWorkflow on the real Temporal dev server: scheduled, manual and deviation-triggered cycles."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client, ScheduleOverlapPolicy
+
+from domain.kernel.outputs import KernelOutput
+from infra.db.event_store import EventStore
+from infra.settings import Settings
+from infra.temporal.kernel_schedule import ensure_daily_schedule, run_manual_cycle, schedule_id
+from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+KERNEL = "workers.kernel:kernel_bundle"
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.3)
+
+
+async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    fast = settings.model_copy(update={"kernel_schedule_every_seconds": 2.0, "kernel_schedule_offset_seconds": 0})
+    async with worker(KERNEL):
+        sid = await ensure_daily_schedule(temporal_client, fast, tenant)
+        try:
+            described = await temporal_client.get_schedule_handle(sid).describe()
+            assert described.schedule.policy.overlap == ScheduleOverlapPolicy.SKIP
+
+            async def two_runs() -> bool:
+                return len(await cycles(engine, tenant)) >= 2
+            await eventually(two_runs)
+        finally:
+            await temporal_client.get_schedule_handle(sid).delete()
+        rows = await cycles(engine, tenant)
+        assert rows[0]["status"] == "completed" and rows[0]["trigger_type"] == "scheduled"
+        output = KernelOutput.model_validate(rows[0]["output"])
+        assert output.tenant_id == str(tenant) and 1 <= len(output.actions) <= 7
+        assert rows[0]["input"]["metrics"] and rows[0]["input"]["trigger"]["source"] == "cron_daily"
+        assert (rows[1]["status"], rows[1]["error_code"]) == ("error", "CYCLE_TOO_RECENT")
+        manual = await run_manual_cycle(temporal_client, settings, tenant, source="test")
+    assert manual.cycle.code == "CYCLE_TOO_RECENT" and manual.cycle.http_status == 429
+    assert sid == schedule_id(tenant)
+
+
+async def test_manual_cycle_files_governed_actions_as_recommendations_without_governance(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    async with worker(KERNEL):
+        result = await run_manual_cycle(temporal_client, settings, tenant, source="test")
+    assert result.cycle.status == "completed", result.cycle.result
+    assert result.filing is not None
+    events = await EventStore(engine).read(f"kernel:{tenant}")
+    recommended = [e for e in events if e.type in ("kernel.action_recommended", "kernel.action_filed")]
+    filed_ids = result.filing.filed + result.filing.recorded_only
+    assert sorted(e.payload["external_id"] for e in recommended) == sorted(filed_ids)
+    assert all(i.startswith(f"{result.cycle.cycle_id}:") for i in filed_ids)
+    output = KernelOutput.model_validate(result.cycle.result)
+    governed = {a.action_id for a in output.actions if a.type != "experiment" or a.owner_subsystem == "pricing"
+                or (a.guardrails.max_additional_spend or 0) > 0}
+    assert {i.split(":", 1)[1] for i in filed_ids} == governed
+
+
+async def test_cycle_without_policy_is_invalid_input_naming_the_missing_fields(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now, policy=False)
+    async with worker(KERNEL):
+        result = await run_manual_cycle(temporal_client, settings, tenant, source="test")
+    assert result.cycle.code == "INVALID_INPUT" and result.cycle.http_status == 400
+    assert "cfo_guardrails" in result.cycle.result["message"]
+
+
+async def test_metric_deviation_starts_a_cycle(
+    worker: Any, api: httpx.AsyncClient, keys: Any, settings: Settings, engine: AsyncEngine
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    today = now.date().isoformat()
+    async with worker(KERNEL):
+        calm = await api.post("/v1/metrics", headers=keys.headers("service"), json={
+            "tenant_id": str(tenant), "metrics": [{"metric_id": "bookings_new", "value": 96_000, "date": today}]})
+        assert calm.json()["deviations"] == [] and calm.json()["started_cycles"] == []
+        jump = await api.post("/v1/metrics", headers=keys.headers("service"), json={
+            "tenant_id": str(tenant), "metrics": [{"metric_id": "pipeline_total", "value": 150_000, "date": today}]})
+        assert jump.status_code == 201
+        assert jump.json()["deviations"][0]["deviation_pct"] == pytest.approx(50.0)
+        assert len(jump.json()["started_cycles"]) == 1
+
+        async def stored() -> bool:
+            return any(r["trigger_type"] == "metric_deviation" for r in await cycles(engine, tenant))
+        await eventually(stored)
+    row = next(r for r in await cycles(engine, tenant) if r["trigger_type"] == "metric_deviation")
+    assert row["status"] == "completed"
+    assert row["input"]["trigger"]["source"].startswith("metric_alert:pipeline_total")
+
+
+async def test_campaigns_come_from_capital_tables_when_present(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    campaign = uuid.uuid4()
+    async with engine.begin() as conn:  # the capital domain's fixed names and columns, created here
+        await conn.execute(text("CREATE TABLE campaigns (id uuid PRIMARY KEY, tenant_id uuid, name text, status "
+                                "text, capital_budget_usd numeric, start_date date, end_date date)"))
+        await conn.execute(text("CREATE TABLE cost_rollups (date date, campaign_id uuid, experiment_id uuid, "
+                                "source text, cost_usd numeric)"))
+        await conn.execute(text("INSERT INTO campaigns VALUES (:id, :t, 'Search', 'active', 5000, :d, NULL)"),
+                           {"id": campaign, "t": tenant, "d": now.date() - timedelta(days=40)})
+        await conn.execute(text("INSERT INTO cost_rollups VALUES (:d, :c, NULL, 'twilio', 1200.50), "
+                                "(:d, :c, NULL, 'gcp', 300)"), {"d": now.date(), "c": campaign})
+    async with worker(KERNEL):
+        await run_manual_cycle(temporal_client, settings, tenant, source="test")
+    stored = (await cycles(engine, tenant))[0]["input"]["campaigns"]
+    assert stored == [{"id": str(campaign), "name": "Search", "status": "active", "objective": "unspecified",
+                       "budget_total": 5000.0, "budget_spent": 1500.5,
+                       "start_date": (now.date() - timedelta(days=40)).isoformat()}]
