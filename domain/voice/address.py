@@ -17,7 +17,7 @@ from domain.voice.address_data import (
 from domain.voice.name import title_case_name
 from domain.voice.spoken import NUMBER_WORDS, ParseResult, failure, normalise, say_digits, spoken_digits, success
 
-_TOKEN = re.compile(r"\d+[a-z]?|[a-z]+(?:'[a-z]+)?|/")
+_TOKEN = re.compile(r"\d+[a-z]?|[a-z]+(?:['-][a-z]+)*|/")
 _UNIT_WORDS = {"unit", "flat", "apartment", "apt", "suite", "shop", "villa", "townhouse"}
 _NUMBER_LEADS = {"number", "no", "lot"}
 _SLASH = {"/", "slash", "stroke"}
@@ -70,7 +70,7 @@ def parse_address(text: str) -> ParseResult:
 def address_parts(text: str) -> Address | str:
     """The parsed address, or an error code."""
     tokens = _tokens(text)
-    start = next((i for i, t in enumerate(tokens) if _is_num(t) or t in _UNIT_WORDS or t in _NUMBER_LEADS), None)
+    start = next((i for i, t in enumerate(tokens) if _starts_number(tokens, i)), None)
     if start is None:
         return "missing_number"
     tokens = tokens[start:]
@@ -85,9 +85,20 @@ def address_parts(text: str) -> Address | str:
     return _tail(tokens[type_at + 1 :], unit, number, street, STREET_TYPES[tokens[type_at]])
 
 
+def _starts_number(tokens: list[str], i: int) -> bool:
+    if _is_num(tokens[i]):
+        return True
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return (tokens[i] in _UNIT_WORDS or tokens[i] in _NUMBER_LEADS) and bool(following) and _is_num(following)
+
+
 def _number_end(tokens: list[str]) -> int:
-    i = 0
+    """Where the house number ends; after written digits, number words start the street name ("12 Seven Hills Rd")."""
+    i, written = 0, False
     while i < len(tokens) and (_is_num(tokens[i]) or tokens[i] in _UNIT_WORDS | _NUMBER_LEADS | _SLASH | {"and"}):
+        if written and tokens[i] in NUMBER_WORDS:
+            break
+        written = written or tokens[i][:1].isdigit()
         i += 1
     if i < len(tokens) and len(tokens[i]) == 1 and tokens[i] in "abcdefgh" and i + 2 < len(tokens):
         i += 1  # "fifteen b smith street"
@@ -137,7 +148,7 @@ def _find_state(tokens: list[str]) -> tuple[int, int, str] | None:
     for i in range(len(tokens)):
         for size in (4, 3, 2, 1):
             phrase = " ".join(tokens[i : i + size])
-            if i + size <= len(tokens) and phrase in STATE_NAMES and (i > 0 or size > 1):
+            if i + size <= len(tokens) and phrase in STATE_NAMES:
                 found = (i, i + size, STATE_NAMES[phrase])
                 break
     return found
@@ -150,6 +161,8 @@ def _tail(tokens: list[str], unit: str, number: str, street: str, street_type: s
     before = tokens[: state_at[0]] if state_at else tokens
     after = tokens[state_at[1] :] if state_at else []
     postcode = spoken_digits(after)
+    if len(postcode) == 3 and state in ("NT", "ACT"):
+        postcode = "0" + postcode  # "Darwin NT 800"
     if not postcode:
         split = len(before)
         while split > 0 and _is_num(before[split - 1]) and len(spoken_digits(before[split - 1 :])) <= 4:
@@ -175,6 +188,9 @@ _FIELD = re.compile(
 )
 
 
+_REPAIR_LEADS = {"no", "nope", "nah", "it's", "its", "it", "is", "sorry", "actually", "that's", "um", "uh", "i", "said"}
+
+
 def repair_address(candidate: str, text: str) -> ParseResult:
     """A correction of `candidate`: a whole new address, or one field ("the postcode is 2043", "suburb is Enmore")."""
     full = parse_address(text)
@@ -183,7 +199,10 @@ def repair_address(candidate: str, text: str) -> ParseResult:
     current = address_parts(candidate)
     if isinstance(current, str):
         return full
-    said = " ".join(_tokens(text))
+    words = _tokens(text)
+    while words and words[0] in _REPAIR_LEADS:
+        words = words[1:]
+    said = " ".join(words)
     match = _FIELD.search(said)
     field, value = (match.group(1), match.group(2).strip()) if match else ("", said)
     fields = current.model_dump()

@@ -10,6 +10,7 @@ STREET_TYPE_FULL: dict[str, str] = {
     "Rise": "Rise", "Mews": "Mews", "Loop": "Loop", "Row": "Row", "Prom": "Promenade", "Cir": "Circle",
     "Gdns": "Gardens", "Hts": "Heights", "Pkwy": "Parkway", "Rdge": "Ridge", "Vw": "View", "Crst": "Crest",
     "Tpke": "Turnpike", "Track": "Track", "Trl": "Trail", "Glen": "Glen", "Cove": "Cove", "Bay": "Bay",
+    "Mall": "Mall", "Qy": "Quay", "Bwy": "Broadway",
 }  # fmt: skip
 STREET_TYPES: dict[str, str] = {
     **{full.lower(): abbr for abbr, full in STREET_TYPE_FULL.items()},

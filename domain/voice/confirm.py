@@ -40,7 +40,10 @@ NO_PHRASES = (
     "nope", "nah", "no", "negative", "not exactly",
 )  # fmt: skip
 # Australian idiom: "yeah nah" means no, "nah yeah" means yes.
-_IDIOMS = (("yeah nah", Answer.NO), ("yeah no", Answer.NO), ("yes no", Answer.NO), ("nah yeah", Answer.YES))
+_IDIOMS = (
+    ("yeah nah", Answer.NO), ("yeah no", Answer.NO), ("yes no", Answer.NO), ("nah yeah", Answer.YES),
+    ("uh huh", Answer.YES), ("mm hmm", Answer.YES), ("mhm", Answer.YES), ("uh uh", Answer.NO),
+)  # fmt: skip
 _LEAD_FILLERS = ("um", "umm", "uh", "er", "erm", "ah", "oh", "well", "so", "mm", "hmm", "sorry")
 _REST_FILLERS = re.compile(
     r"^(?:(?:no|nope|nah|sorry|actually|it's|it is|its|it was|that's|that is|i said|i meant|"
@@ -48,7 +51,8 @@ _REST_FILLERS = re.compile(
 )
 _DECLINES = (
     "don't have one", "don't have an", "don't have a ", "do not have", "haven't got", "i'd rather not", "rather not",
-    "prefer not", "skip", "pass", "no thanks", "no thank you", "not sure", "don't know", "dunno", "none",
+    "prefer not", "skip", "pass", "no thanks", "no thank you", "not sure", "don't know", "dunno", "none", "no email",
+    "no phone", "no mobile", "no address", "don't use email", "not applicable",
 )  # fmt: skip
 
 
@@ -69,10 +73,10 @@ def _lead(text: str) -> str:
 
 def read_confirmation(text: str) -> ConfirmReading:
     """Classify an answer to "Is that right?"; `rest` keeps the original words after the yes/no for repair."""
-    cleaned = _lead(_clean(text))
     for phrase, answer in _IDIOMS:
-        if _starts_with(cleaned, phrase):
-            return ConfirmReading(answer=answer, rest=_rest(text, phrase))
+        if _starts_with(_clean(text), phrase):
+            return ConfirmReading(answer=answer, rest=_rest(text, phrase, lead=False))
+    cleaned = _lead(_clean(text))
     for phrase in sorted(NO_PHRASES, key=len, reverse=True):
         if _starts_with(cleaned, phrase):
             rest = _rest(text, phrase)
@@ -98,13 +102,14 @@ def _anywhere(cleaned: str, text: str) -> ConfirmReading:
 
 def _is_only_yes(rest: str) -> bool:
     cleaned = _clean(rest)
-    return any(cleaned == p for p in YES_PHRASES if " " in p)
+    return bool(cleaned) and (cleaned in YES_PHRASES or any(cleaned == p.split(" ", 1)[-1] for p in YES_PHRASES))
 
 
-def _rest(text: str, phrase: str) -> str:
+def _rest(text: str, phrase: str, *, lead: bool = True) -> str:
     """The caller's own words after the leading verdict (fillers and "it's" trimmed, dots and dashes kept)."""
     cleaned = _clean(text)
-    drop = len(cleaned.split()) - len(_lead(cleaned).split()) + len(phrase.split())
+    skipped = len(cleaned.split()) - len(_lead(cleaned).split()) if lead else 0
+    drop = skipped + len(phrase.split())
     kept: list[str] = []
     for word in normalise(text.replace(",", ", ")).split():
         size = len(_clean(word).split())

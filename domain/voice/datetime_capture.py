@@ -24,7 +24,8 @@ _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_M})\b(?: (\d{{4}})\b)?")
 _MONTH_DAY = re.compile(rf"\b({_M}) (?:the )?(\d{{1,2}})(?:st|nd|rd|th)?\b(?! ?(?:am|pm|oclock|:))(?: (\d{{4}})\b)?")
 _BARE_DAY = re.compile(r"\b(?:the )(\d{1,2})(?:st|nd|rd|th)\b|\b(\d{1,2})(?:st|nd|rd|th)\b")
-_WEEKDAY = re.compile(rf"\b(?:(this|next|coming|on) )?({_W})\b( next week| week after next)?")
+_WEEKDAY = re.compile(rf"\b(?:(this|next|coming|on) )?({_W})\b( next week| week after next| week)?")
+_PAST = re.compile(rf"\b(yesterday|last (?:{_W}|week|night|month)|ago)\b")
 _IN_DAYS = re.compile(r"\bin (\d{1,2}|a) (days?|weeks?|fortnight)\b")
 _MERIDIEM = re.compile(r"\b(\d{1,2})(?::(\d{2}))? ?(am|pm)\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
@@ -81,7 +82,9 @@ def _weekday(today: date, m: re.Match[str]) -> date:
     if m.group(3) == " next week":
         monday = today + timedelta(days=7 - today.weekday())
         return monday + timedelta(days=WEEKDAYS[m.group(2)])
-    if m.group(3):
+    if m.group(3) == " week after next":
+        return today + timedelta(days=ahead + 14)
+    if m.group(3):  # "Friday week": a week after the coming Friday
         return today + timedelta(days=ahead + 7)
     return today + timedelta(days=ahead)
 
@@ -95,6 +98,8 @@ def _in_days(today: date, m: re.Match[str]) -> date:
 
 def _day(said: str, today: date) -> date | str | None:
     """The day named in `said`, an error code, or None when no day was named."""
+    if _PAST.search(said):
+        return "in_past"
     if m := _NUMERIC.search(said):
         return _upcoming(today, int(m.group(2)), int(m.group(1)), int(m.group(3)) if m.group(3) else None)
     if m := _DAY_MONTH.search(said):
@@ -274,6 +279,8 @@ def readback_date_time(value: str) -> str:
     day = f"{moment:%A} the {ordinal(moment.day)} of {moment:%B}"
     if "T" not in value:
         return day
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return f"{day} at {'midday' if moment.hour == 12 else 'midnight'}"
     hour = moment.hour % 12 or 12
     clock = f"{hour}:{moment.minute:02d}" if moment.minute else f"{hour}"
     return f"{day} at {clock} {'am' if moment.hour < 12 else 'pm'}"

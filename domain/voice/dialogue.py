@@ -22,6 +22,11 @@ from domain.voice.dialogue_core import DEFAULT_OBJECTIVES, DialogueState, Dialog
 from domain.voice.dialogue_summary import begin_summary, fix_prompt, on_fix_choice, on_summary_answer, summary_text
 from domain.voice.kinds import OPS
 
+__all__ = [
+    "DEFAULT_OBJECTIVES", "DialogueState", "DialogueStep", "current_prompt", "on_caller_turn", "on_silence",
+    "on_transfer_failed", "start_dialogue",
+]  # fmt: skip
+
 
 def start_dialogue(
     objectives: Sequence[CaptureConfig] | None = None, business_name: str = "", *, transfer_to: str | None = None

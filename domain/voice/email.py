@@ -25,7 +25,7 @@ _PHRASES = (
 _INTROS = (
     "you can email me at", "email me at", "my email address is", "my email is", "the email address is",
     "the email is", "email address is", "email is", "my address is", "it's", "it is", "its", "that's", "sure",
-    "yeah", "yep", "um", "uh", "ok", "okay", "so",
+    "yeah", "yep", "um", "uh", "ok", "okay", "so", "no", "nope", "sorry", "actually", "i said", "oh",
 )  # fmt: skip
 _IGNORE = {"capital", "big", "small", "lowercase", "uppercase", "upper", "lower", "case", "letter", "the", "then",
            "um", "uh", "er", "and", "space", "spaces"}  # fmt: skip
@@ -39,23 +39,47 @@ _SAY_SYMBOL = {".": "dot", "_": "underscore", "-": "dash", "+": "plus", "@": "at
 
 def _words(text: str) -> list[str]:
     said = normalise(text).strip(" ,!?.;:")
-    for intro in _INTROS:
-        if said == intro or said.startswith(intro + " "):
-            said = said[len(intro) :].strip(" ,")
+    changed = True
+    while changed:
+        changed = False
+        for intro in _INTROS:
+            if said == intro or said.startswith(intro + " ") or said.startswith(intro + ","):
+                said, changed = said[len(intro) :].strip(" ,"), True
     for phrase, symbol in _PHRASES:
         said = re.sub(rf"\b{phrase}\b", symbol, said)
     for alias, real in _ALIASES.items():
         said = re.sub(rf"\b{alias}\b", real, said)
+    said = re.sub(r"\bdouble (?:u|you)\b", "w", said)
     return [w.strip(",!?;:'\"") for w in said.split() if w.strip(",!?;:'\"")]
+
+
+def _spellable(word: str) -> bool:
+    return spelled_letter(word) is not None or word == "oh"
+
+
+def _spelled_positions(words: list[str]) -> set[int]:
+    """Indexes of words that are spelled letters: runs of 3+ letter names, or 2+ with a bare letter among them."""
+    found: set[int] = set()
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _spellable(words[j]):
+            j += 1
+        run = range(i, j)
+        singles = sum(1 for k in run if len(words[k]) == 1)
+        if len(run) >= 3 or (len(run) >= 2 and singles >= 1):
+            found.update(run)
+        i = max(j, i + 1)
+    return found
 
 
 def _spoken_to_chars(words: list[str]) -> str:
     """Join what was said into the address characters (spaces are never part of an email)."""
     out: list[str] = []
+    spelled = _spelled_positions(words)
     i = 0
     while i < len(words):
         word = words[i]
-        near_letter = any(len(w) == 1 and w.isalpha() for w in words[max(0, i - 1) : i + 2] if w != word)
         if word in ("double", "triple") and i + 1 < len(words):
             nxt = words[i + 1]
             char = DIGIT_WORDS.get(nxt) if nxt not in ("o", "oh") else "o"
@@ -65,12 +89,12 @@ def _spoken_to_chars(words: list[str]) -> str:
             continue
         if word in _SYMBOLS:
             out.append(_SYMBOLS[word])
+        elif i in spelled:
+            out.append(spelled_letter(word) or "o")
         elif word in DIGIT_WORDS and word not in ("o", "oh"):
             out.append(DIGIT_WORDS[word])
         elif word == "oh":
             out.append("o")
-        elif near_letter and spelled_letter(word):
-            out.append(spelled_letter(word) or word)
         elif word not in _IGNORE:
             out.append(word)
         i += 1
@@ -113,24 +137,44 @@ def parse_email(text: str) -> ParseResult:
     return build_email(local.replace("@", "at"), domain)
 
 
+_DOMAIN_FIX = re.compile(r"\b(?:domain|provider|after the at|second half|second part)(?: is| should be|'s)?\b(.*)")
+_LOCAL_FIX = re.compile(r"\b(?:before the at|first half|first part|user ?name)(?: is| should be|'s)?\b(.*)")
+_NOT_SPLIT = re.compile(r"^(.*?)\b(?:not|instead of|rather than)\b")
+
+
 def repair_email(candidate: str, text: str) -> ParseResult:
     """A correction: a whole new address, a new domain ("at hotmail dot com"), or a new name part ("j o n")."""
     full = parse_email(text)
     if full.ok:
         return full
     local, _, domain = candidate.rpartition("@")
-    chars = _spoken_to_chars(_words(text))
-    if chars.startswith("@"):
-        result = build_email(local, chars[1:])
-    elif chars in PROVIDERS or ("." in chars and _domain(chars) and chars.split(".")[0] in PROVIDERS):
-        result = build_email(local, chars)
-    elif chars and "@" not in chars:
-        result = build_email(chars, domain)
+    said = normalise(text)
+    if m := _NOT_SPLIT.search(said):
+        said = m.group(1)  # "it's hotmail not gmail"
+    if m := _DOMAIN_FIX.search(said):
+        result = build_email(local, _spoken_to_chars(_words(m.group(1))).lstrip("@"))
+    elif m := _LOCAL_FIX.search(said):
+        result = build_email(_spoken_to_chars(_words(m.group(1))), domain)
     else:
-        return full
+        result = _implied_half(local, domain, said)
     if result.ok and result.value == candidate:
         return failure("no_change")
     return result
+
+
+def _implied_half(local: str, domain: str, said: str) -> ParseResult:
+    """E.g. "at hotmail" or "hotmail dot com" is a new domain; a spelled or dotted name part is a new local part."""
+    words = _words(said)
+    chars = _spoken_to_chars(words)
+    head = chars.split(".")[0]
+    if chars.startswith("@"):
+        return build_email(local, chars[1:])
+    if head in PROVIDERS and (chars == head or _domain(chars)):
+        return build_email(local, chars)
+    looks_local = bool(_spelled_positions(words)) or any(w in _SYMBOLS for w in words) or re.search(r"\d", chars)
+    if chars and "@" not in chars and looks_local:
+        return build_email(chars, domain)
+    return failure("unclear_correction")
 
 
 def _pronounceable(chunk: str) -> bool:

@@ -7,18 +7,19 @@ import re
 
 from domain.voice.spoken import ParseResult, failure, normalise, success
 
-_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _INTROS = (
     "my full name is", "my first name is", "my name is", "my name's", "the name is", "the name's", "name is", "name's",
     "you can call me", "they call me", "call me", "i'm called", "it's", "it is", "its", "this is", "i'm", "im", "i am",
     "it was", "that's", "that is",
 )  # fmt: skip
 _LEADS = {"hi", "hello", "hey", "g'day", "gday", "yeah", "yes", "yep", "um", "umm", "uh", "er", "erm", "ah", "oh",
-          "sure", "ok", "okay", "well", "so", "no", "nope", "nah", "sorry", "mate"}  # fmt: skip
+          "sure", "ok", "okay", "well", "so", "no", "nope", "nah", "sorry", "mate", "actually"}  # fmt: skip
 _TRAILS = {"speaking", "here", "thanks", "thank", "you", "please", "mate", "cheers"}
-_JOINERS = {"spelled", "spelt", "spelling", "that's", "as", "in", "with", "a", "an", "thats", "and", "is"}
+_SPELLING_WORDS = {"spelled", "spelt", "spelling"}
+_JOINERS = {"that's", "thats", "as", "in", "with", "a", "an", "and", "is", "it's", "its"}
 STOP_WORDS = frozenset(
-    """yes no yeah yep nope nah what who why how when where which sorry pardon hello hi hey um uh er the an is are
+    """yes no yeah yep nope nah what who why how when where which sorry pardon hello hi hey um uh er the is are
     was were am be been being you he she it we they me my your our their this that there here and or but not do does
     did have has had can could would should shall want need just know think okay ok please thanks thank phone number
     email address call calling speak speaking talk about for with from on in at to of by booking book appointment
@@ -28,6 +29,9 @@ STOP_WORDS = frozenset(
     four five six seven eight nine zero oh""".split()
 )
 _MAX_WORDS = 4
+_BOTH = re.compile(
+    r"first name(?: is|'s)? ([^\W\d_]+)\W+(?:and )?(?:my )?(?:last name|surname)(?: is|'s)? ([^\W\d_'-]+)"
+)
 
 
 def title_case_name(word: str) -> str:
@@ -74,8 +78,10 @@ def _merge_spelled(words: list[str]) -> list[str]:
         word = run or words[i]
         if not run:
             i += 1
-        if word not in _JOINERS or not out:
-            out.append(word)
+        nxt = words[i] if i < len(words) else ""
+        if word in _SPELLING_WORDS or (word in _JOINERS and out and len(nxt) == 1):
+            continue  # "Smith, that's S M I T H", "spelled J O N"
+        out.append(word)
     return out
 
 
@@ -102,8 +108,10 @@ def parse_name(text: str) -> ParseResult:
     """A person's name, title-cased: "my name is john smith" -> "John Smith"; "j o h n" -> "John"."""
     if re.search(r"\d", text):
         return failure("not_a_name")
-    words = _merge_spelled(_strip(_WORD.findall(normalise(text))))
-    words = [w for w in words if w not in _JOINERS]
+    said = normalise(text)
+    if m := _BOTH.search(said):
+        said = f"{m.group(1)} {m.group(2)}"
+    words = _merge_spelled(_strip(_WORD.findall(said)))
     if not words:
         return failure("no_name")
     if len(words) > _MAX_WORDS:
@@ -135,7 +143,12 @@ def repair_name(candidate: str, text: str) -> ParseResult:
         fix = parse_name(m.group(1))
         if fix.ok and fix.value is not None and len(fix.value.split()) == 1:
             return _replace_part(parts, _closest(parts, fix.value), fix.value)
-    return parse_name(text)
+    full = parse_name(text)
+    if full.ok and full.value is not None and len(full.value.split()) == 1 and len(parts) > 1:
+        index = _closest(parts, full.value)
+        if difflib.SequenceMatcher(None, parts[index].lower(), full.value.lower()).ratio() >= 0.5:
+            return _replace_part(parts, index, full.value)  # "no, Jon" keeps the surname
+    return full
 
 
 def _closest(parts: list[str], word: str) -> int:

@@ -13,15 +13,17 @@ _ORDINALS = {
     "9th": 9, "10th": 10,
 }  # fmt: skip
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "couple": 2, "2": 2, "3": 3, "4": 4, "5": 5}
-_UNIT = r"(?:digits?|numbers?|ones?|bits?|parts?|groups?|lot)"
-_LAST = re.compile(rf"\b(last|first)(?: (\w+))?(?: of)?(?: {_UNIT})?\b(.*)")
-_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}) {_UNIT}\b(.*)")
-_MIDDLE = re.compile(rf"\b(?:middle|second) {_UNIT}\b(.*)")
+_DIGIT_UNIT = r"(?:digits?|numbers?|ones?)"
+_GROUP = re.compile(r"\b(first|second|third|middle|last) (?:part|bit|group|lot|block|set|chunk)s?\b(.*)")
+_AFTER = re.compile(rf"\b{_DIGIT_UNIT} (after|before) (.+?) (?:is|should be|was|needs to be|'s)\b(.*)")
+_LAST = re.compile(rf"\b(last|first)(?: (two|three|four|five|couple|2|3|4|5))?(?: of)?(?: {_DIGIT_UNIT})?\b(.*)")
+_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}) {_DIGIT_UNIT}\b(.*)")
 _ENDS = re.compile(r"\b(?:ends?|ending|finish(?:es)?|finishing) (?:in|with)\b(.*)")
 _SWAP = re.compile(
     r"^(.*?)\b(?:should be|should have been|meant to be|needs to be|supposed to be|is meant to be)\b(.*)$"
 )
 _NOT = re.compile(r"^(.*?)\b(?:not|instead of|rather than)\b(.*)$")
+_GROUP_INDEX = {"first": 0, "second": 1, "middle": 1, "third": 2, "last": -1}
 
 
 def repair_phone(candidate: str, text: str) -> ParseResult:
@@ -30,8 +32,8 @@ def repair_phone(candidate: str, text: str) -> ParseResult:
     current = national_digits(candidate)
     if not current:
         return parse_phone(text)
-    fixed = _positional(current, candidate, words)
-    if fixed is None:
+    matched, fixed = _positional(current, candidate, words)
+    if not matched:
         full = parse_phone(text)
         if full.ok:
             return full
@@ -53,30 +55,44 @@ def _digits(fragment: str) -> str:
     return spoken_digits(fragment.split())
 
 
-def _positional(current: str, candidate: str, words: str) -> str | None:
-    """Corrections that say where the change goes."""
+def _positional(current: str, candidate: str, words: str) -> tuple[bool, str | None]:
+    """Corrections that say where the change goes: (recognised, fixed digits or None when it cannot apply)."""
+    if m := _GROUP.search(words):
+        return True, _group(current, candidate, _GROUP_INDEX[m.group(1)], _digits(m.group(2)))
+    if m := _AFTER.search(words):
+        return True, _after(current, m.group(1), _digits(m.group(2)), _digits(m.group(3)))
     if m := _LAST.search(words):
         new = _digits(m.group(3))
-        count = _COUNTS.get(m.group(2) or "", 0)
+        count = _COUNTS.get(m.group(2) or "", 0) or len(new)
         if not new:
-            return None
-        if m.group(1) == "last":
-            if count == 0 and re.search(r"\b(?:bits?|parts?|groups?|lot)\b", m.group(0)):
-                count = len(phone_groups(candidate)[-1])
-            return _replace(current, len(current) - (count or len(new)), new)
-        return _replace(current, 0, new)
+            return False, None
+        return True, _replace(current, len(current) - count if m.group(1) == "last" else 0, new)
     if m := _ORDINAL.search(words):
-        new = _digits(m.group(2))
-        return _replace(current, _ORDINALS[m.group(1)] - 1, new) if new else None
-    if m := _MIDDLE.search(words):
-        return _middle(current, candidate, _digits(m.group(1)))
+        return True, _replace(current, _ORDINALS[m.group(1)] - 1, _digits(m.group(2)))
     if m := _ENDS.search(words):
         new = _digits(m.group(1))
-        return _replace(current, len(current) - len(new), new) if new else None
+        return True, _replace(current, len(current) - len(new), new)
     return _swap(current, words)
 
 
-def _swap(current: str, words: str) -> str | None:
+def _after(current: str, where: str, anchor: str, new: str) -> str | None:
+    """E.g. "the digit after oh four is three": the digit(s) right after (or before) a unique anchor."""
+    if not anchor or not new or current.count(anchor) != 1:
+        return None
+    at = current.index(anchor)
+    return _replace(current, at + len(anchor) if where == "after" else at - len(new), new)
+
+
+def _group(current: str, candidate: str, index: int, new: str) -> str | None:
+    groups = phone_groups(candidate)
+    if not new or not -len(groups) <= index < len(groups):
+        return None
+    position = index % len(groups)
+    start = sum(len(g) for g in groups[:position])
+    return current[:start] + new + current[start + len(groups[position]) :]
+
+
+def _swap(current: str, words: str) -> tuple[bool, str | None]:
     """E.g. "the 8 should be a 9", "it's a nine not an eight", "not eight, nine", "nine instead of eight"."""
     if m := _SWAP.search(words):
         old, new = _digits(m.group(1)), _digits(m.group(2))
@@ -87,20 +103,12 @@ def _swap(current: str, words: str) -> str | None:
         elif len(after) % 2 == 0 and after:
             old, new = after[: len(after) // 2], after[len(after) // 2 :]
         else:
-            return None
+            return False, None
     else:
-        return None
+        return False, None
     if not old or not new or len(old) != len(new) or current.count(old) != 1:
-        return None
-    return current.replace(old, new)
-
-
-def _middle(current: str, candidate: str, new: str) -> str | None:
-    groups = phone_groups(candidate)
-    if len(groups) < 3 or not new:
-        return None
-    start = len(groups[0])
-    return current[:start] + new + current[start + len(groups[1]) :]
+        return True, None  # e.g. "the four should be a five" when there are two fours: ask again
+    return True, current.replace(old, new)
 
 
 def _replace(current: str, start: int, new: str) -> str | None:
