@@ -39,6 +39,7 @@ def spine_bundle(deps: WorkerDeps) -> WorkerBundle:
 
 BUNDLE_FACTORIES: list[str] = [
     "workers.registry:spine_bundle",
+    "workers.voice:voice_bundle",
 ]
 
 

@@ -4,4 +4,5 @@ ROUTER_MODULES: list[str] = [
     "api.routers.health",
     "api.routers.tenants",
     "api.routers.streams",
+    "api.routers.phone_numbers",
 ]

@@ -11,6 +11,7 @@ from infra.db.base import metadata
 # Each domain adds its module here (one line), e.g. "infra.db.tables_capital".
 TABLE_MODULES: list[str] = [
     "infra.db.tables",
+    "infra.db.tables_voice",
 ]
 
 
