@@ -1,0 +1,99 @@
+"""The streaming VAD on synthetic signals: silence, hiss, clicks, voiced bursts, onset/offset timing."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.unit.voice_engines.signals import silence, voiced
+from voice_runtime.vad import Vad, VadResult
+
+RATE = 16000
+FRAME = RATE * 20 // 1000
+
+
+def _voiced(seconds: float, level: float = 6000.0, seed: int = 0) -> np.ndarray:
+    return voiced(seconds, RATE, level=level, seed=seed)
+
+
+def _silence(seconds: float, level: float = 0.0) -> np.ndarray:
+    return silence(seconds, RATE, level)
+
+
+def _run(vad: Vad, audio: np.ndarray) -> list[VadResult]:
+    return [vad.process(audio[i : i + FRAME].tobytes(), RATE) for i in range(0, audio.size - FRAME + 1, FRAME)]
+
+
+def _event_ms(results: list[VadResult], attr: str) -> list[int]:
+    return [i * 20 + 20 for i, r in enumerate(results) if getattr(r, attr)]  # time at the end of that frame
+
+
+def test_silence_and_line_noise_are_never_speech() -> None:
+    for audio in (_silence(3.0), _silence(3.0, level=60.0)):
+        results = _run(Vad(), audio)
+        assert not any(r.is_speech or r.speech_started for r in results)
+
+
+def test_hiss_is_rejected_by_the_zero_crossing_rate() -> None:
+    white = np.random.default_rng(2).normal(0, 3000, RATE * 2)
+    hiss = np.diff(white).astype(np.int16)  # high-passed: most energy near Nyquist
+    assert not any(r.speech_started for r in _run(Vad(), hiss))
+
+
+def test_onset_and_offset_timing() -> None:
+    audio = np.concatenate([_silence(0.5, 40), _voiced(1.0), _silence(1.0, 40)])
+    vad = Vad(start_ms=60, hangover_ms=400)
+    results = _run(vad, audio)
+    assert _event_ms(results, "speech_started") == [560]  # 500 ms of silence + 60 ms of voice
+    (ended,) = _event_ms(results, "speech_ended")
+    assert 1500 + 400 <= ended <= 1500 + 400 + 20
+    assert all(r.is_speech for r in results[27:94]) and not results[26].is_speech
+    assert results[0].rms < 100 < 4000 < results[40].rms
+
+
+def test_a_click_does_not_start_speech() -> None:
+    audio = np.concatenate([_silence(0.3), _voiced(0.02), _silence(0.5)])
+    assert not any(r.speech_started for r in _run(Vad(start_ms=60), audio))
+
+
+def test_a_pause_shorter_than_the_hangover_keeps_one_utterance() -> None:
+    audio = np.concatenate([_silence(0.3), _voiced(0.6), _silence(0.25), _voiced(0.6, seed=3), _silence(0.8)])
+    results = _run(Vad(hangover_ms=400), audio)
+    assert len(_event_ms(results, "speech_started")) == 1
+    assert len(_event_ms(results, "speech_ended")) == 1
+
+
+def test_a_pause_longer_than_the_hangover_splits_utterances() -> None:
+    audio = np.concatenate([_silence(0.3), _voiced(0.5), _silence(0.6), _voiced(0.5, seed=4), _silence(0.8)])
+    results = _run(Vad(hangover_ms=300), audio)
+    assert len(_event_ms(results, "speech_started")) == 2
+    assert len(_event_ms(results, "speech_ended")) == 2
+
+
+def test_quiet_speech_below_the_absolute_floor_is_ignored() -> None:
+    audio = np.concatenate([_silence(0.3), _voiced(1.0, level=150.0), _silence(0.3)])
+    assert not any(r.speech_started for r in _run(Vad(min_rms=300), audio))
+    assert any(r.speech_started for r in _run(Vad(min_rms=50), audio))
+
+
+def test_frame_size_and_rate_do_not_change_timing() -> None:
+    audio16 = np.concatenate([_silence(0.5), _voiced(0.8), _silence(1.0)])
+    audio8 = audio16[::2]
+    vad = Vad()
+    starts, ends = [], []
+    for i in range(0, audio8.size - 80 + 1, 80):  # 10 ms frames at 8 kHz
+        r = vad.process(audio8[i : i + 80].tobytes(), 8000)
+        if r.speech_started:
+            starts.append((i + 80) // 8)
+        if r.speech_ended:
+            ends.append((i + 80) // 8)
+    assert starts == [560]
+    assert len(ends) == 1 and 1700 <= ends[0] <= 1720
+
+
+def test_empty_frame_and_reset() -> None:
+    vad = Vad()
+    assert vad.process(b"", RATE) == VadResult(False, False, False, 0.0)
+    _run(vad, np.concatenate([_silence(0.2), _voiced(0.3)]))
+    assert vad.in_speech
+    vad.reset()
+    assert not vad.in_speech
