@@ -25,7 +25,8 @@ class FrameProcessor:
     def __init__(self) -> None:
         self._next: FrameProcessor | None = None
         self._prev: FrameProcessor | None = None
-        self._edge: FrameHandler | None = None
+        self._edge_down: FrameHandler | None = None
+        self._edge_up: FrameHandler | None = None
 
     @property
     def name(self) -> str:
@@ -45,8 +46,9 @@ class FrameProcessor:
         """Give `frame` to the neighbour in `direction` (or to the pipeline's edge)."""
         target = self._next if direction is Direction.DOWNSTREAM else self._prev
         if target is None:
-            if self._edge is not None:
-                await self._edge(frame, direction)
+            edge = self._edge_down if direction is Direction.DOWNSTREAM else self._edge_up
+            if edge is not None:
+                await edge(frame, direction)
             return
         try:
             await target.process_frame(frame, direction)
@@ -76,8 +78,8 @@ class Pipeline:
         self.processors = list(processors)
         for a, b in zip(self.processors, self.processors[1:], strict=False):
             a.link(b)
-        self.processors[0]._edge = on_upstream or _drop
-        self.processors[-1]._edge = on_downstream or _drop
+        self.processors[0]._edge_up = on_upstream or _drop
+        self.processors[-1]._edge_down = on_downstream or _drop
 
     async def queue_frame(self, frame: Frame) -> None:
         """Feed a frame into the head of the pipeline (downstream)."""

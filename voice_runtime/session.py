@@ -32,11 +32,11 @@ from voice_runtime.frames import (
 from voice_runtime.metrics import VoiceMetrics
 from voice_runtime.pipeline_factory import build_pipeline
 from voice_runtime.processor import Pipeline
-from voice_runtime.processors.audio_in import VadLike
 from voice_runtime.processors.pacer import Pacer
 from voice_runtime.stt.base import SpeechToText
 from voice_runtime.transfer import TransferPort
 from voice_runtime.tts.base import TextToSpeech
+from voice_runtime.vad import Vad
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class VoiceDeps:
     tts: TextToSpeech
     transfer: TransferPort
     clock: FrameClock
-    vad_factory: Callable[[VoiceConfig], VadLike]
+    vad_factory: Callable[[VoiceConfig], Vad]
 
 
 class CallSession:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +18,14 @@ from temporalio.client import Client
 from infra.settings import Settings
 from infra.temporal import queues
 from workers.registry import WorkerBundle, WorkerDeps
+
+if TYPE_CHECKING:
+    from voice_runtime.event_buffer import EventBuffer
+    from voice_runtime.frame_clock import FrameClock
+    from voice_runtime.session import VoiceDeps
+    from voice_runtime.stt.base import SpeechToText
+    from voice_runtime.transfer import TransferPort
+    from voice_runtime.tts.base import TextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -32,23 +41,23 @@ class VoiceRuntime:
     """Everything one voice worker process runs."""
 
     app: FastAPI
-    deps: object
-    buffer: object
-    clock: object
+    deps: VoiceDeps
+    buffer: EventBuffer
+    clock: FrameClock
     engine: AsyncEngine | None
 
     def start(self) -> None:
-        self.buffer.start()  # type: ignore[attr-defined]
+        self.buffer.start()
 
     async def stop(self, drain_timeout: float = 2.0) -> None:
-        await self.buffer.stop(drain_timeout)  # type: ignore[attr-defined]
-        await self.clock.stop()  # type: ignore[attr-defined]
+        await self.buffer.stop(drain_timeout)
+        await self.clock.stop()
         if self.engine is not None:
             await self.engine.dispose()
 
 
-def build_runtime(settings: Settings, *, engine: AsyncEngine | None = None, stt: object | None = None,
-                  tts: object | None = None, transfer: object | None = None,
+def build_runtime(settings: Settings, *, engine: AsyncEngine | None = None, stt: SpeechToText | None = None,
+                  tts: TextToSpeech | None = None, transfer: TransferPort | None = None,
                   temporal_client: Client | None = None, temporal_address: str | None = None) -> VoiceRuntime:
     """Wire the voice worker once (tests pass their own engine, engines and transfer adapter)."""
     from infra.db.engine import make_engine
@@ -56,7 +65,6 @@ def build_runtime(settings: Settings, *, engine: AsyncEngine | None = None, stt:
     from voice_runtime.app import create_voice_app
     from voice_runtime.context import VoiceConfig
     from voice_runtime.deliveries import PostgresDelivery, TemporalDelivery
-    from voice_runtime.engines import build_engines
     from voice_runtime.event_buffer import Delivery, EventBuffer
     from voice_runtime.frame_clock import FrameClock
     from voice_runtime.metrics import VoiceMetrics
@@ -74,12 +82,11 @@ def build_runtime(settings: Settings, *, engine: AsyncEngine | None = None, stt:
     buffer = EventBuffer(deliveries, capacity=settings.voice_event_buffer_capacity, metrics=metrics,
                          retry_max=settings.voice_event_retry_max_seconds)
     if stt is None or tts is None:
-        built_stt, built_tts = build_engines(settings)
+        built_stt, built_tts = _engines(settings)
         stt, tts = stt or built_stt, tts or built_tts
     clock = FrameClock(metrics)
-    deps = VoiceDeps(config=VoiceConfig.from_settings(settings), metrics=metrics, sink=buffer, stt=stt,  # type: ignore[arg-type]
-                     tts=tts, transfer=transfer or build_transfer(settings), clock=clock,  # type: ignore[arg-type]
-                     vad_factory=make_vad)
+    deps = VoiceDeps(config=VoiceConfig.from_settings(settings), metrics=metrics, sink=buffer, stt=stt,
+                     tts=tts, transfer=transfer or build_transfer(settings), clock=clock, vad_factory=make_vad)
 
     async def resolve(number: str) -> NumberRoute | None:
         if engine is None:
@@ -92,7 +99,13 @@ def build_runtime(settings: Settings, *, engine: AsyncEngine | None = None, stt:
     return VoiceRuntime(app=app, deps=deps, buffer=buffer, clock=clock, engine=engine)
 
 
-def build_transfer(settings: Settings) -> object:
+def _engines(settings: Settings) -> tuple[SpeechToText, TextToSpeech]:
+    from voice_runtime.engines import build_engines
+
+    return build_engines(settings)
+
+
+def build_transfer(settings: Settings) -> TransferPort:
     from voice_runtime.transfer import LocalTransfer, TwilioTransfer
 
     if settings.voice_transfer_adapter == "twilio":
@@ -112,7 +125,6 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     server = uvicorn.Server(uvicorn.Config(runtime.app, host=settings.voice_host, port=settings.voice_port,
                                            log_level=settings.log_level.lower(), access_log=False,
                                            lifespan="off"))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     serving = asyncio.create_task(server.serve())
     log.info("voice worker on http://%s:%s/", settings.voice_host, settings.voice_port)
     stop = stop or asyncio.Event()

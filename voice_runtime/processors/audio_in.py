@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from voice_runtime.codec import Resampler, mulaw_to_pcm16
 from voice_runtime.context import CallContext
 from voice_runtime.frames import (
@@ -15,6 +13,7 @@ from voice_runtime.frames import (
     UserStoppedSpeakingFrame,
 )
 from voice_runtime.processor import FrameProcessor
+from voice_runtime.vad import Vad
 
 
 class CodecProcessor(FrameProcessor):
@@ -32,26 +31,10 @@ class CodecProcessor(FrameProcessor):
         await self.push_frame(frame, direction)
 
 
-class VadLike(Protocol):
-    """The part of `voice_runtime.vad.Vad` this processor uses."""
-
-    def process(self, pcm16_frame: bytes, sample_rate: int) -> VadResultLike:
-        """Classify one frame."""
-        ...
-
-
-class VadResultLike(Protocol):
-    """The fields of `VadResult` this processor reads."""
-
-    is_speech: bool
-    speech_started: bool
-    speech_ended: bool
-
-
 class VadProcessor(FrameProcessor):
     """Marks voiced frames and pushes speech start/stop (system frames) ahead of the audio."""
 
-    def __init__(self, ctx: CallContext, vad: VadLike) -> None:
+    def __init__(self, ctx: CallContext, vad: Vad) -> None:
         super().__init__()
         self._ctx = ctx
         self._vad = vad
@@ -65,7 +48,7 @@ class VadProcessor(FrameProcessor):
             return
         result = self._vad.process(frame.pcm8k, 8000)
         frame.is_speech = result.is_speech
-        if result.is_speech:
+        if result.frame_voiced:
             self._last_voiced = frame.arrived
         if result.speech_started:
             self._onset = frame.arrived

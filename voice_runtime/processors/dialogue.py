@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.voice.capture import CallerTurn
-from domain.voice.dialogue import DialogueState, DialogueStep, on_caller_turn, on_silence, on_transfer_failed, start_dialogue
+from domain.voice.dialogue import (
+    DialogueState,
+    DialogueStep,
+    on_caller_turn,
+    on_silence,
+    on_transfer_failed,
+    start_dialogue,
+)
 from voice_runtime.context import CallContext
 from voice_runtime.frames import (
     Direction,

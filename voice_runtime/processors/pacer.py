@@ -181,7 +181,7 @@ class Pacer(FrameProcessor):
             self._current = None
             self._utterances.pop(utt.id, None)
             words = utt.text.split()
-            spoken = round(len(words) * min(1.0, utt.heard / utt.frames)) if utt.frames else 0
+            spoken = int(len(words) * min(1.0, utt.heard / utt.frames)) if utt.frames else 0  # words wholly heard
             self._ctx.events.emit("agent.utterance.interrupted", utterance_id=utt.id, heard_ms=utt.heard * 20,
                                   sent_ms=utt.sent * 20, generated_ms=utt.frames * 20,
                                   heard_text=" ".join(words[:spoken]))

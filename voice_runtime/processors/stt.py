@@ -67,7 +67,8 @@ class SttProcessor(FrameProcessor):
             stream = await self._stt.open(hints=hints)
         except Exception as exc:
             log.exception("STT open failed")
-            await self.push_frame(ErrorFrame(error=f"stt open failed: {exc!r}", processor=self.name), Direction.UPSTREAM)
+            error = ErrorFrame(error=f"stt open failed: {exc!r}", processor=self.name)
+            await self.push_frame(error, Direction.UPSTREAM)
             return
         old, self._stream = self._stream, stream
         self._spawn(self._read(stream))
