@@ -54,8 +54,26 @@ class Settings(BaseSettings):
     voice_event_retry_max_seconds: float = Field(default=5.0, gt=0)
     voice_transfer_adapter: str = "local"  # "local" records requests; "twilio" updates the live call
     voice_transfer_timeout_seconds: float = Field(default=10.0, gt=0)
-    voice_vad_threshold_rms: float = Field(default=500.0, gt=0)
-    voice_vad_hangover_ms: int = Field(default=200, ge=0)
+
+    # voice engines
+    deepgram_url: str = "wss://api.deepgram.com"  # the SDK's websocket base; tests point it at a local server
+    deepgram_model: str = "nova-3"
+    deepgram_language: str = "en-AU"
+    deepgram_endpointing_ms: int = Field(default=300, ge=10)
+    deepgram_utterance_end_ms: int = Field(default=1000, ge=1000)
+    deepgram_keepalive_seconds: float = Field(default=4.0, gt=0)
+    deepgram_max_reconnects: int = Field(default=3, ge=0)
+    elevenlabs_url: str = "https://api.elevenlabs.io"
+    elevenlabs_voice_id: str = "21m00Tcm4TlvDq8ikWAM"
+    elevenlabs_model: str = "eleven_flash_v2_5"
+    elevenlabs_max_retries: int = Field(default=2, ge=0)
+    piper_workers: int = Field(default=1, ge=1)
+    piper_intra_op_threads: int = Field(default=1, ge=1)
+    pocketsphinx_workers: int = Field(default=2, ge=1)
+    pocketsphinx_endpoint_window_seconds: float = Field(default=0.3, gt=0)
+    vad_min_rms: float = Field(default=300.0, ge=0)
+    vad_start_ms: int = Field(default=60, ge=0)
+    vad_hangover_ms: int = Field(default=400, ge=0)
 
     def queue(self, base: str) -> str:
         """The task queue to use for `base` (a name from infra.temporal.queues)."""

@@ -23,8 +23,9 @@ class VoiceConfig:
     dtmf_timeout_ms: int = 2500
     mark_every_frames: int = 5
     pacer_lead_ms: int = 60
-    vad_threshold_rms: float = 500.0
-    vad_hangover_ms: int = 200
+    vad_min_rms: float = 300.0
+    vad_start_ms: int = 60
+    vad_hangover_ms: int = 400
 
     @classmethod
     def from_settings(cls, s: Settings) -> VoiceConfig:
@@ -38,8 +39,9 @@ class VoiceConfig:
             dtmf_timeout_ms=s.voice_dtmf_timeout_ms,
             mark_every_frames=s.voice_mark_every_frames,
             pacer_lead_ms=s.voice_pacer_lead_ms,
-            vad_threshold_rms=s.voice_vad_threshold_rms,
-            vad_hangover_ms=s.voice_vad_hangover_ms,
+            vad_min_rms=s.vad_min_rms,
+            vad_start_ms=s.vad_start_ms,
+            vad_hangover_ms=s.vad_hangover_ms,
         )
 
 

@@ -8,4 +8,4 @@ from voice_runtime.vad import Vad
 
 def make_vad(config: VoiceConfig) -> Vad:
     """A fresh detector (it keeps per-stream state)."""
-    return Vad(min_rms=config.vad_threshold_rms, hangover_ms=config.vad_hangover_ms)
+    return Vad(min_rms=config.vad_min_rms, start_ms=config.vad_start_ms, hangover_ms=config.vad_hangover_ms)
