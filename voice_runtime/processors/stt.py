@@ -24,6 +24,9 @@ from voice_runtime.processor import FrameProcessor
 from voice_runtime.stt.base import SpeechToText, SttStream
 
 log = logging.getLogger(__name__)
+# Engines whose sessions ignore hints keep one session for the whole call (ScriptedStt walks its
+# script once per session, so reopening it on every new question would restart the script).
+HINTLESS_ENGINES = frozenset({"scripted"})
 
 
 class SttProcessor(FrameProcessor):
@@ -47,7 +50,7 @@ class SttProcessor(FrameProcessor):
                 await self._stream.finalize()
             return
         elif isinstance(frame, SttHintsFrame):
-            if frame.hints != self._hints:
+            if frame.hints != self._hints and self._stt.name not in HINTLESS_ENGINES:
                 self._hints = list(frame.hints)
                 self._spawn(self._open(self._hints))
             return

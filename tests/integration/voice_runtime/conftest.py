@@ -85,7 +85,7 @@ def voice_worker(settings: Settings, engine: AsyncEngine, temporal_client: Clien
         runtime.engine = None  # the test's engine fixture disposes of it
         runtime.start()
         server = uvicorn.Server(uvicorn.Config(runtime.app, host="127.0.0.1", port=port, log_level="warning",
-                                               lifespan="off", ws="websockets"))
+                                               lifespan="off"))
         serving = asyncio.create_task(server.serve())
         while not server.started:
             await asyncio.sleep(0.02)
@@ -109,3 +109,25 @@ async def stored_events(engine: AsyncEngine, call_sid: str, *, until: str = "cal
         if any(e.type == until for e in events) or asyncio.get_running_loop().time() > deadline:
             return events
         await asyncio.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def piper() -> Any:
+    """One piper voice for the session (the agent's TTS and the simulated callers' voices)."""
+    from voice_runtime.tts.piper_tts import PiperTts
+
+    tts = PiperTts()
+    yield tts
+    tts.close()
+
+
+@pytest.fixture(scope="session")
+def pocketsphinx() -> Any:
+    from voice_runtime.stt.pocketsphinx_stt import PocketsphinxStt
+
+    stt = PocketsphinxStt(workers=1)
+    yield stt
+    stt.close()
+
+
+FAST = {"voice_end_of_turn_silence_ms": 400, "voice_reprompt_after_seconds": 20.0, "voice_stt_final_timeout_ms": 800}
