@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     kernel_deviation_min_points: int = Field(default=3, ge=1)
     kernel_activity_timeout_seconds: float = Field(default=60.0, gt=0)
 
+    # voice (deployment-wide Voice Core tuning: identical for every tenant)
+    voice_end_of_turn_silence_ms: int = Field(default=500, ge=50)
+    voice_stt_final_timeout_ms: int = Field(default=1000, ge=50)
+    voice_reprompt_after_seconds: float = Field(default=7.0, gt=0)
+    voice_max_reprompts: int = Field(default=2, ge=0)
+    voice_barge_in_min_speech_ms: int = Field(default=120, ge=0)
+    voice_dtmf_timeout_ms: int = Field(default=2500, ge=100)
+    voice_mark_every_frames: int = Field(default=5, ge=1)
+    voice_pacer_lead_ms: int = Field(default=60, ge=0)
+    voice_event_buffer_capacity: int = Field(default=100_000, ge=1)
+    voice_event_retry_max_seconds: float = Field(default=5.0, gt=0)
+    voice_transfer_adapter: str = "local"  # "local" records requests; "twilio" updates the live call
+    voice_transfer_timeout_seconds: float = Field(default=10.0, gt=0)
+
     # voice engines
     deepgram_url: str = "wss://api.deepgram.com"  # the SDK's websocket base; tests point it at a local server
     deepgram_model: str = "nova-3"

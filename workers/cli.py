@@ -14,7 +14,7 @@ from infra.settings import Settings
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {}
-    for name in ("api_port", "api_host", "voice_port"):
+    for name in ("api_port", "api_host", "voice_port", "voice_host"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
@@ -49,6 +49,20 @@ def cmd_api(args: argparse.Namespace) -> int:
     settings = _settings(args)
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
                 log_level=settings.log_level.lower(), access_log=False)
+    return 0
+
+
+def cmd_voice(args: argparse.Namespace) -> int:
+    from workers.voice import run
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run(_settings(args), stop)
+
+    asyncio.run(main())
     return 0
 
 
@@ -107,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", dest="api_host")
     api.add_argument("--port", dest="api_port", type=int)
     api.set_defaults(func=cmd_api)
+
+    voice = sub.add_parser("voice", help="run the voice worker (Twilio webhook and Media Streams)")
+    voice.add_argument("--host", dest="voice_host", help="bind address (default 127.0.0.1)")
+    voice.add_argument("--port", dest="voice_port", type=int, help="port (default 8765)")
+    voice.set_defaults(func=cmd_voice)
 
     migrate = sub.add_parser("migrate", help="apply Alembic migrations to head")
     migrate.set_defaults(func=cmd_migrate)

@@ -42,6 +42,7 @@ BUNDLE_FACTORIES: list[str] = [
     "workers.governance_worker:governance_bundle",
     "workers.capital:capital_bundle",
     "workers.kernel:kernel_bundle",
+    "workers.voice:voice_bundle",
 ]
 
 

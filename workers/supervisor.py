@@ -21,8 +21,11 @@ from infra.db.migrate import upgrade
 from infra.settings import Settings
 from infra.temporal import dev_server
 
-# Extra long-running processes other domains add (e.g. the voice worker): (name, argv after `revos`).
-EXTRA_PROCESSES: list[tuple[str, list[str]]] = []
+# Extra long-running processes other domains add (e.g. the voice worker): (name, argv after `revos`);
+# "{voice_port}" and "{voice_host}" in an argument are replaced by the settings' values.
+EXTRA_PROCESSES: list[tuple[str, list[str]]] = [
+    ("voice", ["voice", "--port", "{voice_port}", "--host", "{voice_host}"]),
+]
 
 
 class PortTaken(RuntimeError):
@@ -127,7 +130,7 @@ class Supervisor:
         self._spawn("api", ["api", "--host", s.api_host, "--port", str(s.api_port)], env)
         if self.voice:
             for name, argv in EXTRA_PROCESSES:
-                self._spawn(name, argv, env)
+                self._spawn(name, [a.format(voice_port=s.voice_port, voice_host=s.voice_host) for a in argv], env)
         wait_for_port(s.api_host, s.api_port, 30)
         print(f"\nRevenue OS is up (data in {data})", flush=True)
         print(f"  API docs     http://{s.api_host}:{s.api_port}/docs", flush=True)

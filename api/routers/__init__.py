@@ -15,4 +15,5 @@ ROUTER_MODULES: list[str] = [
     "api.routers.reports",
     "api.routers.kernel",
     "api.routers.kernel_ingest",
+    "api.routers.phone_numbers",
 ]

@@ -14,6 +14,7 @@ TABLE_MODULES: list[str] = [
     "infra.db.tables_governance",
     "infra.db.tables_capital",
     "infra.db.tables_kernel",
+    "infra.db.tables_voice",
 ]
 
 

@@ -1,0 +1,53 @@
+"""The whole call loop over a real WebSocket: webhook -> Media Streams -> pipeline -> paced audio -> events.
+
+STT here is ScriptedStt (the words come from a script, released by real voiced audio); the caller's
+voice and the agent's are real piper audio. Real recognition is in test_e2e_audio.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+
+from domain.tenants import Tenant
+from infra.settings import Settings
+from voice_runtime.deliveries import workflow_id
+from voice_runtime.sim_caller import Say, WaitForAgent
+from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
+from workflows.call import CallSummary
+
+from .conftest import FAST, VoiceFactory, stored_events
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+LINES = ["my name is jane smith", "yes", "zero four one two three four five six seven eight",
+         "no the last digit is nine", "yes", "yes"]
+
+
+async def test_scripted_call_captures_corrected_number_and_signals_workflow(
+    voice_worker: VoiceFactory, worker, tenant: Tenant, piper, engine: AsyncEngine, temporal_client: Client,
+    settings: Settings,
+) -> None:
+    stt = ScriptedStt([ScriptLine(t, 300) for t in LINES])
+    script = [WaitForAgent()]
+    for line in LINES:
+        script += [Say(line), WaitForAgent()]
+    async with worker("workers.voice:voice_bundle"), voice_worker(stt, piper, **FAST) as voice:
+        caller = await voice.place_call(piper)
+        report = await caller.run(script, max_seconds=90)
+        events = await stored_events(engine, caller.call_sid)
+        handle = temporal_client.get_workflow_handle(workflow_id(caller.call_sid))
+        summary = CallSummary.model_validate(await handle.result())
+    assert report.closed_by_agent and not report.timed_out, report
+    types = [e.type for e in events]
+    assert types[0] == "call.started" and types[-1] == "call.ended"
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert [e.payload["call_seq"] for e in events] == list(range(1, len(events) + 1))
+    confirmed = [e.payload for e in events if e.type == "capture.confirmed"]
+    assert [(c["kind"], c["value"]) for c in confirmed] == [("name", "Jane Smith"), ("phone", "+61412345679")]
+    assert events[-1].payload["reason"] == "dialogue_complete"
+    started = [e.payload for e in events if e.type == "agent.utterance.started"]
+    assert len(started) == 7 and all(s["voice_to_voice_ms"] is not None for s in started[1:])
+    assert summary.complete and summary.captured == {"name": "Jane Smith", "phone": "+61412345679"}
+    assert summary.events == len(events) and summary.end_reason == "dialogue_complete"

@@ -1,0 +1,88 @@
+"""The pacer: real-time 20 ms frames, marks, barge-in clear and what was heard, held hangups."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from voice_runtime.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    HangupFrame,
+    InterruptionFrame,
+    MarkFrame,
+    OutputAudioFrame,
+    TtsStartedFrame,
+    TtsStoppedFrame,
+)
+from voice_runtime.processors.pacer import Pacer
+
+from .harness import Harness, make_ctx, run_test
+
+
+def setup(**config: object) -> tuple[Pacer, Harness, list[tuple[dict[str, object], float | None]]]:
+    ctx, clock = make_ctx(**config)
+    sent: list[tuple[dict[str, object], float | None]] = []
+    pacer = Pacer(ctx, "MZ1", lambda m, d: sent.append((json.loads(m), d)))
+    return pacer, Harness(ctx, clock), sent
+
+
+def utterance(uid: int, frames: int, text: str = "one two three four") -> list[object]:
+    return [TtsStartedFrame(uid, text, last_voiced=0.0, requested=0.1),
+            OutputAudioFrame(b"\x01" * (160 * frames - 40), uid), TtsStoppedFrame(uid)]
+
+
+async def test_frames_are_paced_in_real_time_with_marks() -> None:
+    pacer, h, sent = setup(pacer_lead_ms=40, mark_every_frames=5)
+    await run_test([pacer], utterance(1, 10), harness=h)  # type: ignore[arg-type]
+    h.clock.t = 1.0
+    pacer.on_tick(1.0)
+    media = [m for m, _ in sent if m["event"] == "media"]
+    assert len(media) == 3  # due at 1.00, 1.02, 1.04 (lead 40 ms)
+    for k in range(1, 20):
+        pacer.on_tick(1.0 + 0.02 * k)
+    media = [m for m, _ in sent if m["event"] == "media"]
+    marks = [m["mark"]["name"] for m, _ in sent if m["event"] == "mark"]  # type: ignore[index]
+    assert len(media) == 10 and marks == ["u1:5", "u1:10"]
+    deadlines = [d for m, d in sent if m["event"] == "media"]
+    assert deadlines == sorted(deadlines) and abs(deadlines[1] - deadlines[0] - 0.02) < 1e-9  # type: ignore[operator]
+    (started,) = h.types("agent.utterance.started")
+    assert started.payload["voice_to_voice_ms"] == 1000 and started.payload["tts_ttfb_ms"] == 900
+    await run_test([pacer], [MarkFrame("u1:5"), MarkFrame("u1:10")], harness=h)
+    await asyncio.sleep(0)
+    assert h.types("agent.utterance.finished")[0].payload["duration_ms"] == 200
+    assert any(isinstance(f, BotStoppedSpeakingFrame) and not f.interrupted for f in h.up)
+    assert any(isinstance(f, BotStartedSpeakingFrame) for f in h.up)
+
+
+async def test_barge_in_clears_drops_the_queue_and_records_what_was_heard() -> None:
+    pacer, h, sent = setup(pacer_lead_ms=0, mark_every_frames=5)
+    await run_test([pacer], utterance(1, 20, "a b c d e f g h i j"), harness=h)  # type: ignore[arg-type]
+    for k in range(10):
+        pacer.on_tick(1.0 + 0.02 * k)
+    h.clock.t = 1.25
+    await run_test([pacer], [MarkFrame("u1:5"), InterruptionFrame(onset=1.15)], harness=h)
+    assert sent[-1][0]["event"] == "clear"
+    (interrupted,) = h.types("agent.utterance.interrupted")
+    assert interrupted.payload["heard_ms"] == 100 and interrupted.payload["heard_text"] == "a b"
+    assert interrupted.payload["generated_ms"] == 400
+    assert h.types("barge_in")[0].payload["reaction_ms"] == 100
+    count = len(sent)
+    for k in range(10):
+        pacer.on_tick(1.3 + 0.02 * k)
+    assert len(sent) == count  # the rest of the utterance was dropped
+    await run_test([pacer], [MarkFrame("u1:10")], harness=h)  # echoed after clear: ignored
+    assert not h.types("agent.utterance.finished")
+
+
+async def test_hangup_waits_until_the_audio_before_it_was_heard() -> None:
+    pacer, h, sent = setup(pacer_lead_ms=0, mark_every_frames=5)
+    await run_test([pacer], [*utterance(1, 5), HangupFrame("done")], harness=h)  # type: ignore[list-item]
+    for k in range(6):
+        pacer.on_tick(1.0 + 0.02 * k)
+    await asyncio.sleep(0)
+    assert not any(isinstance(f, HangupFrame) for f in h.down)
+    await run_test([pacer], [MarkFrame("u1:5")], harness=h)
+    pacer.on_tick(1.2)
+    await asyncio.sleep(0)
+    assert any(isinstance(f, HangupFrame) for f in h.down)

@@ -1,0 +1,58 @@
+"""What every processor of one call shares: deployment tuning, the event log, metrics, the clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from infra.settings import Settings
+from voice_runtime.call_events import CallEventLog
+from voice_runtime.metrics import VoiceMetrics
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    """Voice Core tuning, set once per deployment (never per tenant); tests shrink the durations."""
+
+    end_of_turn_silence_ms: int = 500
+    stt_final_timeout_ms: int = 1000
+    reprompt_after_seconds: float = 7.0
+    max_reprompts: int = 2
+    barge_in_min_speech_ms: int = 120
+    dtmf_timeout_ms: int = 2500
+    mark_every_frames: int = 5
+    pacer_lead_ms: int = 60
+    vad_min_rms: float = 300.0
+    vad_start_ms: int = 60
+    vad_hangover_ms: int = 400
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> VoiceConfig:
+        """The deployment's tuning from REVOS_VOICE_* settings."""
+        return cls(
+            end_of_turn_silence_ms=s.voice_end_of_turn_silence_ms,
+            stt_final_timeout_ms=s.voice_stt_final_timeout_ms,
+            reprompt_after_seconds=s.voice_reprompt_after_seconds,
+            max_reprompts=s.voice_max_reprompts,
+            barge_in_min_speech_ms=s.voice_barge_in_min_speech_ms,
+            dtmf_timeout_ms=s.voice_dtmf_timeout_ms,
+            mark_every_frames=s.voice_mark_every_frames,
+            pacer_lead_ms=s.voice_pacer_lead_ms,
+            vad_min_rms=s.vad_min_rms,
+            vad_start_ms=s.vad_start_ms,
+            vad_hangover_ms=s.vad_hangover_ms,
+        )
+
+
+@dataclass
+class CallContext:
+    """One call's shared state; `now` is monotonic seconds (latencies), events carry wall-clock time."""
+
+    config: VoiceConfig
+    events: CallEventLog
+    metrics: VoiceMetrics
+    now: Callable[[], float] = time.monotonic
+    timezone: str = "Australia/Sydney"
+    business_name: str = ""
+    extras: dict[str, str] = field(default_factory=dict)

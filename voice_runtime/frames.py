@@ -1,0 +1,258 @@
+"""Typed frames that flow through a call's pipeline (pipecat style).
+
+System frames (start, cancel, interruption, errors) are handled immediately and never queued behind
+audio; data frames carry audio, text and transcripts; control frames change what a processor does
+(end of call, utterance boundaries, STT hints).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Direction(Enum):
+    """Downstream runs from the caller's audio towards the agent's; upstream runs back."""
+
+    DOWNSTREAM = 1
+    UPSTREAM = 2
+
+
+@dataclass
+class Frame:
+    """Base of every frame."""
+
+
+@dataclass
+class SystemFrame(Frame):
+    """Handled at once, never queued behind data."""
+
+
+@dataclass
+class DataFrame(Frame):
+    """Audio, text and transcripts."""
+
+
+@dataclass
+class ControlFrame(Frame):
+    """Changes the state of a processor."""
+
+
+# --- system ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StartFrame(SystemFrame):
+    """The call started (Twilio `start`): ids and custom parameters."""
+
+    call_sid: str
+    stream_sid: str
+    tenant_id: str | None = None
+    caller: str = ""
+    called: str = ""
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CancelFrame(SystemFrame):
+    """Stop now (the transport closed)."""
+
+    reason: str = "cancelled"
+
+
+@dataclass
+class ErrorFrame(SystemFrame):
+    """An error travels as a frame; `fatal` ends the call."""
+
+    error: str
+    processor: str = ""
+    fatal: bool = False
+
+
+@dataclass
+class InterruptionFrame(SystemFrame):
+    """Barge-in: stop generating and playing the agent's audio at once."""
+
+    onset: float = 0.0  # monotonic time of the caller's speech onset
+
+
+@dataclass
+class UserStartedSpeakingFrame(SystemFrame):
+    """VAD onset; `onset` is the monotonic arrival time of the first voiced frame."""
+
+    onset: float
+
+
+@dataclass
+class UserStoppedSpeakingFrame(SystemFrame):
+    """VAD offset; `last_voiced` is the arrival time of the last voiced frame."""
+
+    last_voiced: float
+    speech_ms: float
+
+
+@dataclass
+class BotStartedSpeakingFrame(SystemFrame):
+    """The first frame of an utterance went out (upstream, from the pacer)."""
+
+    utterance_id: int
+    sent_at: float
+
+
+@dataclass
+class BotStoppedSpeakingFrame(SystemFrame):
+    """An utterance was fully played (its last mark came back) or interrupted (upstream)."""
+
+    utterance_id: int
+    interrupted: bool
+    heard_ms: int
+    total_ms: int
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+@dataclass
+class InputAudioFrame(DataFrame):
+    """20 ms of caller audio as Twilio sent it (mu-law 8 kHz); `arrived` is monotonic time."""
+
+    mulaw: bytes
+    arrived: float
+
+
+@dataclass
+class AudioRawFrame(DataFrame):
+    """Decoded caller audio: PCM16 at 8 kHz and, resampled, at 16 kHz for STT."""
+
+    pcm8k: bytes
+    pcm16k: bytes
+    arrived: float
+    is_speech: bool = False
+
+
+@dataclass
+class InterimTranscriptionFrame(DataFrame):
+    """An STT partial."""
+
+    text: str
+    received: float
+
+
+@dataclass
+class TranscriptionFrame(DataFrame):
+    """An STT final."""
+
+    text: str
+    received: float
+    confidence: float | None = None
+
+
+@dataclass
+class DtmfFrame(DataFrame):
+    """A key the caller pressed."""
+
+    digit: str
+    arrived: float
+
+
+@dataclass
+class UserTurnFrame(DataFrame):
+    """One finished caller turn: transcript and/or DTMF digits."""
+
+    text: str
+    dtmf: str
+    ended_at: float
+    last_voiced: float | None
+
+
+@dataclass
+class SpeakFrame(DataFrame):
+    """Text the agent says next."""
+
+    text: str
+    utterance_id: int
+    last_voiced: float | None = None  # the caller's last voiced frame, for voice-to-voice latency
+
+
+@dataclass
+class OutputAudioFrame(DataFrame):
+    """Agent audio (mu-law 8 kHz) of one utterance, in chunks of any size."""
+
+    mulaw: bytes
+    utterance_id: int
+
+
+@dataclass
+class MarkFrame(DataFrame):
+    """Twilio echoed a mark: the caller has heard everything sent before it."""
+
+    name: str
+
+
+# --- control --------------------------------------------------------------------------------
+
+
+@dataclass
+class TtsStartedFrame(ControlFrame):
+    """The TTS began an utterance."""
+
+    utterance_id: int
+    text: str
+    last_voiced: float | None
+    requested: float
+
+
+@dataclass
+class TtsStoppedFrame(ControlFrame):
+    """The TTS produced the whole utterance."""
+
+    utterance_id: int
+
+
+@dataclass
+class FinalizeSttFrame(ControlFrame):
+    """Upstream to STT: the caller's turn is over, flush a final."""
+
+
+@dataclass
+class SttHintsFrame(ControlFrame):
+    """Upstream to STT: constrain recognition for what the agent just asked."""
+
+    hints: list[str]
+
+
+@dataclass
+class SilenceFrame(ControlFrame):
+    """The caller said nothing for the reprompt window."""
+
+
+@dataclass
+class HangupFrame(ControlFrame):
+    """End the call once everything queued before it has been heard."""
+
+    reason: str
+
+
+@dataclass
+class TransferFrame(ControlFrame):
+    """Cold-transfer the call once everything queued before it has been heard."""
+
+    to: str
+
+
+@dataclass
+class TransferResultFrame(ControlFrame):
+    """What the transfer port answered."""
+
+    to: str
+    ok: bool
+    error: str | None = None
+
+
+@dataclass
+class EndFrame(ControlFrame):
+    """The call is over (Twilio `stop`, hangup or transfer)."""
+
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)

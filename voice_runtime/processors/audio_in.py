@@ -1,0 +1,60 @@
+"""Caller audio in: mu-law 8 kHz -> PCM16 (8 kHz for the VAD, 16 kHz for STT), then voice activity."""
+
+from __future__ import annotations
+
+from voice_runtime.codec import Resampler, mulaw_to_pcm16
+from voice_runtime.context import CallContext
+from voice_runtime.frames import (
+    AudioRawFrame,
+    Direction,
+    Frame,
+    InputAudioFrame,
+    UserStartedSpeakingFrame,
+    UserStoppedSpeakingFrame,
+)
+from voice_runtime.processor import FrameProcessor
+from voice_runtime.vad import Vad
+
+
+class CodecProcessor(FrameProcessor):
+    """Decodes Twilio's mu-law and resamples to the STT rate (stateful, streaming)."""
+
+    def __init__(self, stt_rate: int = 16_000) -> None:
+        super().__init__()
+        self._resampler = Resampler(8000, stt_rate)
+
+    async def process_frame(self, frame: Frame, direction: Direction) -> None:
+        """Decode caller audio; pass everything else on."""
+        if isinstance(frame, InputAudioFrame):
+            pcm8k = mulaw_to_pcm16(frame.mulaw)
+            frame = AudioRawFrame(pcm8k=pcm8k, pcm16k=self._resampler.process(pcm8k), arrived=frame.arrived)
+        await self.push_frame(frame, direction)
+
+
+class VadProcessor(FrameProcessor):
+    """Marks voiced frames and pushes speech start/stop (system frames) ahead of the audio."""
+
+    def __init__(self, ctx: CallContext, vad: Vad) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._vad = vad
+        self._onset: float | None = None
+        self._last_voiced = 0.0
+
+    async def process_frame(self, frame: Frame, direction: Direction) -> None:
+        """Run the VAD on caller audio."""
+        if not isinstance(frame, AudioRawFrame):
+            await self.push_frame(frame, direction)
+            return
+        result = self._vad.process(frame.pcm8k, 8000)
+        frame.is_speech = result.is_speech
+        if result.frame_voiced:
+            self._last_voiced = frame.arrived
+        if result.speech_started:
+            self._onset = frame.arrived
+            await self.push_frame(UserStartedSpeakingFrame(onset=frame.arrived))
+        await self.push_frame(frame, direction)
+        if result.speech_ended and self._onset is not None:
+            speech_ms = (self._last_voiced - self._onset) * 1000 + 20
+            self._onset = None
+            await self.push_frame(UserStoppedSpeakingFrame(last_voiced=self._last_voiced, speech_ms=speech_ms))

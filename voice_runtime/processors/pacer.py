@@ -1,0 +1,200 @@
+"""The pacer: agent audio out in real time, 20 ms at a time, with marks that tell us what was heard.
+
+Frames are handed to the transport on the process's frame clock, `lead` ahead of their playout
+time; a frame handed over after its playout time is late (the caller would hear a gap). Every few
+frames a Twilio mark goes out; its echo says the caller has heard everything before it. On
+barge-in the pacer sends `clear`, drops what is queued and records how much of the utterance the
+caller heard. Hangups and transfers wait until the audio before them has been heard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from voice_runtime import twilio_serializer as tw
+from voice_runtime.codec import MULAW_FRAME_BYTES
+from voice_runtime.context import CallContext
+from voice_runtime.frame_clock import TICK_S
+from voice_runtime.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    Direction,
+    Frame,
+    HangupFrame,
+    InterruptionFrame,
+    MarkFrame,
+    OutputAudioFrame,
+    TransferFrame,
+    TtsStartedFrame,
+    TtsStoppedFrame,
+)
+from voice_runtime.processor import FrameProcessor
+
+Send = Callable[[str, float | None], None]  # (message, playout deadline or None); never blocks
+MULAW_SILENCE = b"\xff"
+GRACE_S = 1.0  # after the last frame's playout time, act even if its mark never came back
+
+
+@dataclass
+class Utterance:
+    """One thing the agent says, as the pacer tracks it."""
+
+    id: int
+    text: str
+    last_voiced: float | None
+    requested: float
+    frames: int = 0
+    sent: int = 0
+    heard: int = 0
+    generated_all: bool = False
+    started: bool = False
+    remainder: bytes = b""
+
+
+class Pacer(FrameProcessor):
+    """The last processor: owns the outgoing audio queue of one call."""
+
+    def __init__(self, ctx: CallContext, stream_sid: str, send: Send) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._sid = stream_sid
+        self._send = send
+        self._queue: deque[tuple[Utterance, bytes]] = deque()
+        self._utterances: dict[int, Utterance] = {}
+        self._current: Utterance | None = None
+        self._next_due = 0.0
+        self._pending: list[HangupFrame | TransferFrame] = []
+        self._last_playout = 0.0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def process_frame(self, frame: Frame, direction: Direction) -> None:
+        """Queue audio, track marks, clear on interruption, hold hangups and transfers."""
+        if isinstance(frame, TtsStartedFrame):
+            self._utterances[frame.utterance_id] = Utterance(frame.utterance_id, frame.text, frame.last_voiced,
+                                                             frame.requested)
+        elif isinstance(frame, OutputAudioFrame):
+            self._enqueue(frame.utterance_id, frame.mulaw, final=False)
+        elif isinstance(frame, TtsStoppedFrame):
+            self._enqueue(frame.utterance_id, b"", final=True)
+        elif isinstance(frame, MarkFrame):
+            await self._on_mark(frame.name)
+        elif isinstance(frame, InterruptionFrame):
+            await self._interrupt(frame.onset)
+        elif isinstance(frame, HangupFrame | TransferFrame):
+            self._pending.append(frame)
+        else:
+            await self.push_frame(frame, direction)
+
+    def _enqueue(self, utterance_id: int, audio: bytes, *, final: bool) -> None:
+        utt = self._utterances.get(utterance_id)
+        if utt is None:
+            return
+        data = utt.remainder + audio
+        if final and len(data) % MULAW_FRAME_BYTES:
+            data += MULAW_SILENCE * (MULAW_FRAME_BYTES - len(data) % MULAW_FRAME_BYTES)
+        whole = len(data) - len(data) % MULAW_FRAME_BYTES
+        utt.remainder = data[whole:]
+        for i in range(0, whole, MULAW_FRAME_BYTES):
+            self._queue.append((utt, data[i:i + MULAW_FRAME_BYTES]))
+            utt.frames += 1
+        utt.generated_all = final
+
+    @property
+    def busy(self) -> bool:
+        """Audio queued, or sent and not yet heard."""
+        return bool(self._queue) or self._current is not None
+
+    def on_tick(self, now: float) -> None:
+        """Hand over every frame due within the lead; called by the frame clock."""
+        lead = self._ctx.config.pacer_lead_ms / 1000
+        if self._queue and self._next_due < now - TICK_S:
+            self._next_due = now  # the queue ran dry (TTS slower than real time): restart the playout clock
+        while self._queue and self._next_due <= now + lead:
+            utt, chunk = self._queue.popleft()
+            self._send_frame(utt, chunk, now)
+        if self._pending and not self._queue and self._current is not None and now > self._last_playout + GRACE_S:
+            self._finish(self._current, now)  # its last mark never came back: assume it was played
+        if self._pending and not self.busy:
+            self._release_pending()
+
+    def _send_frame(self, utt: Utterance, chunk: bytes, now: float) -> None:
+        if not utt.started:
+            utt.started = True
+            self._current = utt
+            self._on_first_frame(utt, now)
+        deadline = self._next_due + self._ctx.config.pacer_lead_ms / 1000
+        self._send(tw.media(self._sid, chunk), deadline)
+        self._last_playout = self._next_due + TICK_S
+        self._next_due += TICK_S
+        utt.sent += 1
+        end_of_utterance = utt.generated_all and utt.sent == utt.frames
+        if utt.sent % self._ctx.config.mark_every_frames == 0 or end_of_utterance:
+            self._send(tw.mark(self._sid, f"u{utt.id}:{utt.sent}"), None)
+
+    def _on_first_frame(self, utt: Utterance, now: float) -> None:
+        ttfb_ms = round((now - utt.requested) * 1000)
+        v2v_ms = None
+        if utt.last_voiced is not None:
+            v2v_ms = round((now - utt.last_voiced) * 1000)
+            self._ctx.metrics.voice_to_voice.observe(now - utt.last_voiced)
+        self._ctx.events.emit("agent.utterance.started", utterance_id=utt.id, text=utt.text,
+                              tts_ttfb_ms=ttfb_ms, voice_to_voice_ms=v2v_ms)
+        self._spawn_push(BotStartedSpeakingFrame(utterance_id=utt.id, sent_at=now))
+
+    async def _on_mark(self, name: str) -> None:
+        try:
+            uid_text, count_text = name[1:].split(":")
+            utt = self._utterances.get(int(uid_text))
+            count = int(count_text)
+        except ValueError:
+            return
+        if utt is None or utt is not self._current:
+            return  # a mark of an interrupted utterance, echoed after `clear`
+        utt.heard = max(utt.heard, count)
+        if utt.generated_all and utt.heard >= utt.frames:
+            self._finish(utt, self._ctx.now())
+
+    def _finish(self, utt: Utterance, now: float) -> None:
+        self._current = None
+        self._utterances.pop(utt.id, None)
+        self._ctx.events.emit("agent.utterance.finished", utterance_id=utt.id, duration_ms=utt.frames * 20)
+        self._spawn_push(BotStoppedSpeakingFrame(utterance_id=utt.id, interrupted=False,
+                                                 heard_ms=utt.heard * 20, total_ms=utt.frames * 20))
+
+    async def _interrupt(self, onset: float) -> None:
+        utt = self._current
+        if not self._queue and utt is None:
+            self._utterances.clear()  # nothing was playing yet; the TTS has stopped generating
+            return
+        self._send(tw.clear(self._sid), None)
+        now = self._ctx.now()
+        self._ctx.metrics.barge_in_reaction.observe(now - onset)
+        self._ctx.events.emit("barge_in", reaction_ms=round((now - onset) * 1000))
+        self._queue.clear()
+        for other in list(self._utterances.values()):
+            if other is not utt:
+                self._utterances.pop(other.id, None)
+        if utt is not None:
+            self._current = None
+            self._utterances.pop(utt.id, None)
+            words = utt.text.split()
+            spoken = int(len(words) * min(1.0, utt.heard / utt.frames)) if utt.frames else 0  # words wholly heard
+            self._ctx.events.emit("agent.utterance.interrupted", utterance_id=utt.id, heard_ms=utt.heard * 20,
+                                  sent_ms=utt.sent * 20, generated_ms=utt.frames * 20,
+                                  heard_text=" ".join(words[:spoken]))
+            await self.push_frame(BotStoppedSpeakingFrame(utterance_id=utt.id, interrupted=True,
+                                                          heard_ms=utt.heard * 20, total_ms=utt.frames * 20),
+                                  Direction.UPSTREAM)
+
+    def _release_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for frame in pending:
+            self._spawn_push(frame, Direction.DOWNSTREAM)
+
+    def _spawn_push(self, frame: Frame, direction: Direction = Direction.UPSTREAM) -> None:
+        task = asyncio.get_running_loop().create_task(self.push_frame(frame, direction))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

@@ -1,0 +1,107 @@
+"""Speech-to-text: streams the caller's 16 kHz audio to the engine and pushes partials and finals."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from voice_runtime.context import CallContext
+from voice_runtime.frames import (
+    AudioRawFrame,
+    CancelFrame,
+    Direction,
+    EndFrame,
+    ErrorFrame,
+    FinalizeSttFrame,
+    Frame,
+    InterimTranscriptionFrame,
+    StartFrame,
+    SttHintsFrame,
+    TranscriptionFrame,
+)
+from voice_runtime.processor import FrameProcessor
+from voice_runtime.stt.base import SpeechToText, SttStream
+
+log = logging.getLogger(__name__)
+# Engines whose sessions ignore hints keep one session for the whole call (ScriptedStt walks its
+# script once per session, so reopening it on every new question would restart the script).
+HINTLESS_ENGINES = frozenset({"scripted"})
+
+
+class SttProcessor(FrameProcessor):
+    """One engine session at a time; new hints open a new session in the background."""
+
+    def __init__(self, ctx: CallContext, stt: SpeechToText) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._stt = stt
+        self._stream: SttStream | None = None
+        self._hints: list[str] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def process_frame(self, frame: Frame, direction: Direction) -> None:
+        """Feed audio; handle finalize and hints; pass everything on."""
+        if isinstance(frame, AudioRawFrame):
+            if self._stream is not None:
+                await self._stream.send(frame.pcm16k)
+        elif isinstance(frame, FinalizeSttFrame):
+            if self._stream is not None:
+                await self._stream.finalize()
+            return
+        elif isinstance(frame, SttHintsFrame):
+            if frame.hints != self._hints and self._stt.name not in HINTLESS_ENGINES:
+                self._hints = list(frame.hints)
+                self._spawn(self._open(self._hints))
+            return
+        elif isinstance(frame, StartFrame):
+            self._spawn(self._open(self._hints))
+        elif isinstance(frame, EndFrame | CancelFrame):
+            await self.cleanup()
+        await self.push_frame(frame, direction)
+
+    def _spawn(self, coro: object) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _open(self, hints: list[str] | None) -> None:
+        try:
+            stream = await self._stt.open(hints=hints)
+        except Exception as exc:
+            log.exception("STT open failed")
+            error = ErrorFrame(error=f"stt open failed: {exc!r}", processor=self.name)
+            await self.push_frame(error, Direction.UPSTREAM)
+            return
+        old, self._stream = self._stream, stream
+        self._spawn(self._read(stream))
+        if old is not None:
+            await old.close()
+
+    async def _read(self, stream: SttStream) -> None:
+        try:
+            async for result in stream.results():
+                text = result.text.strip()
+                now = self._ctx.now()
+                if result.is_final:
+                    self._ctx.events.emit("stt.final", text=text, confidence=result.confidence,
+                                          start_ms=result.start_ms, end_ms=result.end_ms)
+                    await self.push_frame(TranscriptionFrame(text=text, received=now, confidence=result.confidence))
+                elif text:
+                    self._ctx.events.emit("stt.partial", text=text)
+                    await self.push_frame(InterimTranscriptionFrame(text=text, received=now))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("STT stream failed")
+            await self.push_frame(ErrorFrame(error=f"stt failed: {exc!r}", processor=self.name), Direction.UPSTREAM)
+
+    async def cleanup(self) -> None:
+        """Close the session and stop the readers."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                await stream.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
