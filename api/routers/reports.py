@@ -30,7 +30,7 @@ async def weekly_summary(request: Request, week: str, _: ReaderDep, engine: Engi
                          format: Literal["json", "html", "csv"] | None = None, tenant_id: UUID | None = None
                          ) -> Response:
     """Spend (week and total), tranches, QPCs, schedules, installs, paid conversions, evaluation flag."""
-    _, end = weekly.week_bounds_utc(week)
+    end = weekly.week_bounds_utc(week)[1]
     if end > now:
         raise Conflict(f"week {week} has not closed yet; V5 reports weekly, not in real time", code="week_not_closed")
     async with engine.connect() as conn:

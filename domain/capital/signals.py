@@ -58,7 +58,7 @@ class Signals(BaseModel):
 
 
 def per(count: int, spend: Decimal, unit: Decimal) -> Decimal | None:
-    """count per `unit` dollars; None when nothing was spent (missing data is not counted)."""
+    """Count per `unit` dollars; None when nothing was spent (missing data is not counted)."""
     if spend <= 0:
         return None
     return (Decimal(count) * unit / spend).quantize(Decimal("0.0001"))

@@ -91,7 +91,8 @@ async def daily_points(conn: AsyncConnection, experiment_id: UUID) -> list[Daily
 async def store_summary(conn: AsyncConnection, summary: WeeklySummary, now: datetime) -> None:
     pg = await driver(conn)
     await pg.execute("INSERT INTO weekly_summaries (week, summary, generated_at) VALUES ($1, $2::jsonb, $3) "
-                     "ON CONFLICT (week) DO UPDATE SET summary = EXCLUDED.summary, generated_at = EXCLUDED.generated_at",
+                     "ON CONFLICT (week) DO UPDATE SET summary = EXCLUDED.summary, "
+                     "generated_at = EXCLUDED.generated_at",
                      summary.week, summary.model_dump_json(), now)
 
 

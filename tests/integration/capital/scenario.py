@@ -95,8 +95,8 @@ async def seed_lifecycles(engine: AsyncEngine, model: Model, a1: str, a2: str, b
             "'keep going', '', gen_random_uuid())"), {"e": b1, "at": instant(MONDAY, 2)})
 
 
-async def seed_costs(engine: AsyncEngine, model: Model, rng: random.Random, logins: dict[str, list[tuple[str, Decimal]]],
-                     keys: dict[str, tuple[str, str]]) -> None:
+async def seed_costs(engine: AsyncEngine, model: Model, rng: random.Random,
+                     logins: dict[str, list[tuple[str, Decimal]]], keys: dict[str, tuple[str, str]]) -> None:
     async with engine.begin() as conn:
         for day in (FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days)):
             for campaign, members in logins.items():

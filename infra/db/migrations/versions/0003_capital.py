@@ -6,8 +6,9 @@ Revises: 0001_spine
 
 from alembic import op
 
+from infra.db import tables_capital  # noqa: F401  (registers the tables)
 from infra.db.append_only import append_only_ddl, drop_append_only_ddl
-from infra.db.tables_capital import metadata
+from infra.db.base import metadata
 
 revision = "0003_capital"
 down_revision = "0001_spine"
@@ -23,7 +24,8 @@ APPEND_ONLY = ["dialer_calls", "canonical_events", "evaluations", "overrides", "
 
 CHECKS = [
     "ALTER TABLE campaigns ADD CONSTRAINT campaigns_status CHECK (status IN ('planned','active','paused','completed'))",
-    "ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget CHECK (capital_budget_usd IS NULL OR capital_budget_usd >= 0)",
+    "ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget "
+    "CHECK (capital_budget_usd IS NULL OR capital_budget_usd >= 0)",
     "ALTER TABLE experiments ADD CONSTRAINT experiments_status "
     "CHECK (status IN ('planned','running','paused','completed','terminated'))",
     "ALTER TABLE experiments ADD CONSTRAINT experiments_caps "
