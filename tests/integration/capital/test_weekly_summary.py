@@ -110,6 +110,7 @@ async def test_weekly_refusals(world: World) -> None:
     assert operator.status_code == 403
 
 
+@pytest.mark.slow
 async def test_schedules_are_created_once_and_run(world: World, engine: AsyncEngine, capital_worker: None,
                                                  temporal_client: Client, settings: Settings) -> None:
     assert len(await ensure_capital_schedules(temporal_client, settings)) == 2
