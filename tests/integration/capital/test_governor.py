@@ -118,3 +118,9 @@ async def test_capital_cap_alerts_and_stop_loss_from_rollups(world: World, capit
     assert too_small.status_code == 409 and too_small.json()["code"] == "evaluation_caps_reached"
     signals = (await world.api.get(f"/v1/experiments/{exp}/signals", headers=world.h())).json()
     assert Decimal(signals["tranches_consumed"]) >= 4 and "verdict" not in signals
+    assert signals["primary_success_event"] == "calculator_installed" and signals["primary_per_denominator"] is None
+    feed = (await world.api.get("/v1/reports/alerts", params={"since": start.isoformat()}, headers=world.h())).json()
+    assert [a["kind"] for a in feed] == ["capital_80", "capital_90", "stop_loss_capital"]
+    assert Decimal(feed[0]["detail"]["spend_usd"]) >= 800
+    founder = await world.api.get("/v1/reports/alerts", params={"since": start.isoformat()}, headers=world.h("founder"))
+    assert founder.status_code == 403  # admin-only
