@@ -6,9 +6,8 @@ Revises: 0001_spine
 
 from alembic import op
 
-from infra.db import tables_capital  # noqa: F401  (registers the tables)
 from infra.db.append_only import append_only_ddl, drop_append_only_ddl
-from infra.db.base import metadata
+from infra.db.capital_ddl_0003 import DDL
 
 revision = "0003_capital"
 down_revision = "0001_spine"
@@ -129,10 +128,7 @@ TRIGGERS = [
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    for name in TABLES:
-        metadata.tables[name].create(bind)
-    for statement in CHECKS + FUNCTIONS:
+    for statement in DDL + CHECKS + FUNCTIONS:
         op.execute(statement)
     for table, function, ops in TRIGGERS:
         op.execute(f"CREATE TRIGGER {table}_guard BEFORE {ops} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()")
