@@ -70,7 +70,7 @@ class Model:
         return sum((self.share(exp, d) for d in days), Decimal(0))
 
 
-async def _transition(engine: AsyncEngine, exp: str, action: Action, at: datetime) -> None:
+async def transition_at(engine: AsyncEngine, exp: str, action: Action, at: datetime) -> None:
     async with engine.begin() as conn:
         await capital_lifecycle.apply_transition(conn, TransitionCommand(
             transition_id=uuid.uuid4().hex, experiment_id=uuid.UUID(exp), action=action, at=at, actor="seed"))
@@ -81,7 +81,7 @@ async def seed_lifecycles(engine: AsyncEngine, model: Model, a1: str, a2: str, b
             (a1, Action.PAUSE, instant(MONDAY + timedelta(days=2), 12)),
             (a2, Action.START, instant(MONDAY + timedelta(days=3), 6.5))]
     for exp, action, at in plan:
-        await _transition(engine, exp, action, at)
+        await transition_at(engine, exp, action, at)
         runs = model.runs.setdefault(exp, [])
         if action is Action.START:
             runs.append((at, None))
