@@ -28,7 +28,17 @@ def _schedule_at_start(deps: WorkerDeps) -> None:
         return
     task = loop.create_task(ensure_capital_schedules(deps.client, deps.settings))
     _background.add(task)
-    task.add_done_callback(_background.discard)
+    task.add_done_callback(_schedules_done)
+
+
+def _schedules_done(task: asyncio.Task[list[str]]) -> None:
+    _background.discard(task)
+    if task.cancelled():
+        return
+    if task.exception() is not None:
+        log.error("capital schedules were not created: %s (run `revos capital-schedules`)", task.exception())
+    else:
+        log.info("capital schedules created: %s", task.result() or "already present")
 
 
 def capital_bundle(deps: WorkerDeps) -> WorkerBundle:

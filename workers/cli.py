@@ -104,6 +104,21 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_capital_schedules(args: argparse.Namespace) -> int:
+    from infra.temporal.client import connect
+    from infra.temporal.schedules_capital import ensure_capital_schedules
+
+    settings = _settings(args)
+
+    async def main() -> list[str]:
+        client = await connect(settings.temporal_address or f"127.0.0.1:{settings.temporal_port}",
+                               settings.temporal_namespace)
+        return await ensure_capital_schedules(client, settings)
+
+    print("created:", ", ".join(asyncio.run(main())) or "nothing (both schedules exist)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revos", description="Revenue OS")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply Alembic migrations to head")
     migrate.set_defaults(func=cmd_migrate)
+
+    schedules = sub.add_parser("capital-schedules", help="create the daily cost rollup and weekly summary schedules")
+    schedules.set_defaults(func=cmd_capital_schedules)
 
     keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command", required=True)
     create = keys.add_parser("create", help="create a principal and print its key (last line)")

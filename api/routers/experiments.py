@@ -119,9 +119,11 @@ async def override(experiment_id: UUID, body: OverrideCreate, p: AdminDep, state
 
 
 @router.get("/{experiment_id}/signals")
-async def read_signals(experiment_id: UUID, _: ReaderDep, engine: EngineDep) -> signals.Signals:
+async def read_signals(experiment_id: UUID, _: ReaderDep, engine: EngineDep) -> signals.ExperimentSignals:
     """Burn-normalized signals: installs per $1k, paid per $2k, their trend per tranche. No verdict."""
     async with engine.connect() as conn:
         experiment = await capital_entities.get_experiment(conn, experiment_id)
         points = await capital_reports.daily_points(conn, experiment_id)
-    return signals.compute(points, experiment.tranche_size_usd)
+        counts = await capital_reports.event_counts(conn, experiment_id)
+    return signals.interpret(signals.compute(points, experiment.tranche_size_usd),
+                             experiment.primary_success_event.value, experiment.denominator_event.value, counts)

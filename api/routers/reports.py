@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from api.deps import EngineDep, NowDep, require
+from api.deps import AdminDep, EngineDep, NowDep, require
 from domain.auth import Principal, Role
 from domain.capital import weekly
 from domain.errors import Conflict
@@ -30,7 +32,7 @@ async def weekly_summary(request: Request, week: str, _: ReaderDep, engine: Engi
                          format: Literal["json", "html", "csv"] | None = None, tenant_id: UUID | None = None
                          ) -> Response:
     """Spend (week and total), tranches, QPCs, schedules, installs, paid conversions, evaluation flag."""
-    _, end = weekly.week_bounds_utc(week)
+    end = weekly.week_bounds_utc(week)[1]
     if end > now:
         raise Conflict(f"week {week} has not closed yet; V5 reports weekly, not in real time", code="week_not_closed")
     async with engine.connect() as conn:
@@ -42,3 +44,11 @@ async def weekly_summary(request: Request, week: str, _: ReaderDep, engine: Engi
         return PlainTextResponse(weekly.to_csv(summary), media_type="text/csv",
                                  headers={"Content-Disposition": f'attachment; filename="weekly-{week}.csv"'})
     return JSONResponse(summary.model_dump(mode="json"))
+
+
+@router.get("/alerts")
+async def interrupt_alerts(since: datetime, _: AdminDep, engine: EngineDep) -> list[dict[str, Any]]:
+    """Interrupt alerts (stop-loss proximity at 80/90%, stop-loss, manual evaluation trigger) since an instant."""
+    async with engine.connect() as conn:
+        rows = await capital_reports.alerts_since(conn, since)
+    return [{**row, "detail": json.loads(str(row["detail"]))} for row in rows]

@@ -80,7 +80,8 @@ class EvaluationFacts(BaseModel):
 def check_override(experiment_id: str, evaluation: EvaluationFacts | None, stopped_at: datetime | None,
                    spend: Decimal, running_days: Decimal) -> Caps:
     """Override doctrine: tied to an evaluation of this experiment, made after the stop-loss, verdict continue,
-    with caps not already reached. Returns the caps to resume under."""
+    with caps not already reached. Returns the caps to resume under.
+    """
     if evaluation is None:
         raise Conflict("an override must be tied to an evaluation; none given", code="override_requires_evaluation")
     if evaluation.experiment_id != experiment_id:

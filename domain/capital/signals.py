@@ -58,7 +58,7 @@ class Signals(BaseModel):
 
 
 def per(count: int, spend: Decimal, unit: Decimal) -> Decimal | None:
-    """count per `unit` dollars; None when nothing was spent (missing data is not counted)."""
+    """Count per `unit` dollars; None when nothing was spent (missing data is not counted)."""
     if spend <= 0:
         return None
     return (Decimal(count) * unit / spend).quantize(Decimal("0.0001"))
@@ -107,3 +107,20 @@ def compute(points: Sequence[DailyPoint], tranche_size: Decimal) -> Signals:
         installs_trend=_trend([t.installs_per_1k for t in tranches]),
         paid_trend=_trend([t.paid_per_2k for t in tranches]),
     )
+
+
+class ExperimentSignals(Signals):
+    """Signals plus the experiment's own interpretation: its primary event per its denominator event."""
+
+    primary_success_event: str
+    denominator_event: str
+    event_counts: dict[str, int]
+    primary_per_denominator: Decimal | None
+
+
+def interpret(base: Signals, primary: str, denominator: str, counts: dict[str, int]) -> ExperimentSignals:
+    """The experiment defines how facts are read (e.g. installs per QPC); the facts themselves do not change."""
+    below = counts.get(denominator, 0)
+    rate = (Decimal(counts.get(primary, 0)) / Decimal(below)).quantize(Decimal("0.0001")) if below else None
+    return ExperimentSignals(**base.model_dump(), primary_success_event=primary, denominator_event=denominator,
+                             event_counts=counts, primary_per_denominator=rate)

@@ -132,7 +132,8 @@ async def record_alert(conn: AsyncConnection, experiment_id: UUID, kind: str, ca
     """Raise an alert once per (experiment, kind, caps epoch); False when it was already raised."""
     result = await conn.execute(text(
         "INSERT INTO capital_alerts (experiment_id, kind, cap_epoch, detail, raised_at) "
-        "VALUES (:e, :k, :c, CAST(:d AS jsonb), :at) ON CONFLICT (experiment_id, kind, cap_epoch) WHERE kind <> 'evaluation_requested' DO NOTHING "
+        "VALUES (:e, :k, :c, CAST(:d AS jsonb), :at) "
+        "ON CONFLICT (experiment_id, kind, cap_epoch) WHERE kind <> 'evaluation_requested' DO NOTHING "
         "RETURNING id"), {"e": experiment_id, "k": kind, "c": cap_epoch, "d": _json(detail), "at": at})
     return result.first() is not None
 

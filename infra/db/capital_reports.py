@@ -91,7 +91,24 @@ async def daily_points(conn: AsyncConnection, experiment_id: UUID) -> list[Daily
 async def store_summary(conn: AsyncConnection, summary: WeeklySummary, now: datetime) -> None:
     pg = await driver(conn)
     await pg.execute("INSERT INTO weekly_summaries (week, summary, generated_at) VALUES ($1, $2::jsonb, $3) "
-                     "ON CONFLICT (week) DO UPDATE SET summary = EXCLUDED.summary, generated_at = EXCLUDED.generated_at",
+                     "ON CONFLICT (week) DO UPDATE SET summary = EXCLUDED.summary, "
+                     "generated_at = EXCLUDED.generated_at",
                      summary.week, summary.model_dump_json(), now)
 
 
+
+
+async def event_counts(conn: AsyncConnection, experiment_id: UUID) -> dict[str, int]:
+    pg = await driver(conn)
+    rows = await pg.fetch("SELECT type, count(*) AS n FROM canonical_events WHERE experiment_id = $1 GROUP BY type",
+                          experiment_id)
+    return {r["type"]: r["n"] for r in rows}
+
+
+async def alerts_since(conn: AsyncConnection, since: datetime) -> list[dict[str, object]]:
+    pg = await driver(conn)
+    rows = await pg.fetch(
+        "SELECT a.id, a.experiment_id, x.name AS experiment_name, x.campaign_id, a.kind, a.cap_epoch, a.detail::text "
+        "AS detail, a.raised_at FROM capital_alerts a JOIN experiments x ON x.id = a.experiment_id "
+        "WHERE a.raised_at >= $1 ORDER BY a.raised_at, a.id", since)
+    return [dict(r) for r in rows]

@@ -38,7 +38,8 @@ async def ensure_capital_schedules(client: Client, settings: Settings) -> list[s
     created = []
     for schedule_id, action, cron in wanted:
         try:
-            await client.create_schedule(schedule_id, Schedule(action=action, spec=ScheduleSpec(cron_expressions=[cron])))
+            spec = ScheduleSpec(cron_expressions=[cron])
+            await client.create_schedule(schedule_id, Schedule(action=action, spec=spec))
             created.append(schedule_id)
         except ScheduleAlreadyRunningError:
             log.info("schedule %s already exists", schedule_id)

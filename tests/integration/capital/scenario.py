@@ -70,7 +70,7 @@ class Model:
         return sum((self.share(exp, d) for d in days), Decimal(0))
 
 
-async def _transition(engine: AsyncEngine, exp: str, action: Action, at: datetime) -> None:
+async def transition_at(engine: AsyncEngine, exp: str, action: Action, at: datetime) -> None:
     async with engine.begin() as conn:
         await capital_lifecycle.apply_transition(conn, TransitionCommand(
             transition_id=uuid.uuid4().hex, experiment_id=uuid.UUID(exp), action=action, at=at, actor="seed"))
@@ -81,7 +81,7 @@ async def seed_lifecycles(engine: AsyncEngine, model: Model, a1: str, a2: str, b
             (a1, Action.PAUSE, instant(MONDAY + timedelta(days=2), 12)),
             (a2, Action.START, instant(MONDAY + timedelta(days=3), 6.5))]
     for exp, action, at in plan:
-        await _transition(engine, exp, action, at)
+        await transition_at(engine, exp, action, at)
         runs = model.runs.setdefault(exp, [])
         if action is Action.START:
             runs.append((at, None))
@@ -95,8 +95,8 @@ async def seed_lifecycles(engine: AsyncEngine, model: Model, a1: str, a2: str, b
             "'keep going', '', gen_random_uuid())"), {"e": b1, "at": instant(MONDAY, 2)})
 
 
-async def seed_costs(engine: AsyncEngine, model: Model, rng: random.Random, logins: dict[str, list[tuple[str, Decimal]]],
-                     keys: dict[str, tuple[str, str]]) -> None:
+async def seed_costs(engine: AsyncEngine, model: Model, rng: random.Random,
+                     logins: dict[str, list[tuple[str, Decimal]]], keys: dict[str, tuple[str, str]]) -> None:
     async with engine.begin() as conn:
         for day in (FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days)):
             for campaign, members in logins.items():

@@ -15,7 +15,7 @@ from activities.capital import CapitalActivities, RollupCommand
 from activities.capital_costs import LocalGcpBilling, LocalTwilioUsage
 from domain.capital.lifecycle import Action
 from tests.integration.capital.conftest import World
-from tests.integration.capital.scenario import _transition, instant
+from tests.integration.capital.scenario import instant, transition_at
 
 pytestmark = pytest.mark.integration
 DAY = date(2026, 10, 5)
@@ -31,8 +31,8 @@ async def rows(engine: AsyncEngine) -> dict[tuple[str | None, str], Decimal]:
 async def test_rollup_splits_by_running_time_and_reruns_idempotently(world: World, engine: AsyncEngine) -> None:
     exp = await world.experiment(bonus_rules=[{"event_type": "paid_conversion", "bonus_amount_usd": "100",
                                                "eligible_roles": ["sdr"]}])
-    await _transition(engine, exp, Action.START, instant(DAY, 12))
-    await _transition(engine, exp, Action.PAUSE, instant(DAY + timedelta(days=1), 0))
+    await transition_at(engine, exp, Action.START, instant(DAY, 12))
+    await transition_at(engine, exp, Action.PAUSE, instant(DAY + timedelta(days=1), 0))
     lead = await world.lead()
     await world.event(lead, "paid_conversion", instant(DAY, 18), login=world.login_id)  # bonus $100 on DAY
     await world.post("/v1/team/hours", {"login_id": world.login_id, "day": DAY.isoformat(), "hours": "7.5"},

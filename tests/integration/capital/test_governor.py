@@ -46,7 +46,7 @@ async def test_time_cap_alerts_stop_loss_and_override(world: World, capital_work
     run = body["runs"][-1]
     assert run["stopped_at"] is not None
     elapsed = (datetime.fromisoformat(run["stopped_at"]) - datetime.fromisoformat(run["started_at"]))
-    assert timedelta(seconds=2) <= elapsed < timedelta(seconds=4)
+    assert timedelta(seconds=2) <= elapsed < timedelta(seconds=10)  # 2 "days" of 1 s; slack for a loaded CI
     lead = await world.lead()
     assert (await world.call(lead, datetime.now(UTC)))["attributed"] == 0  # attribution stops
 
@@ -118,3 +118,9 @@ async def test_capital_cap_alerts_and_stop_loss_from_rollups(world: World, capit
     assert too_small.status_code == 409 and too_small.json()["code"] == "evaluation_caps_reached"
     signals = (await world.api.get(f"/v1/experiments/{exp}/signals", headers=world.h())).json()
     assert Decimal(signals["tranches_consumed"]) >= 4 and "verdict" not in signals
+    assert signals["primary_success_event"] == "calculator_installed" and signals["primary_per_denominator"] is None
+    feed = (await world.api.get("/v1/reports/alerts", params={"since": start.isoformat()}, headers=world.h())).json()
+    assert [a["kind"] for a in feed] == ["capital_80", "capital_90", "stop_loss_capital"]
+    assert Decimal(feed[0]["detail"]["spend_usd"]) >= 800
+    founder = await world.api.get("/v1/reports/alerts", params={"since": start.isoformat()}, headers=world.h("founder"))
+    assert founder.status_code == 403  # admin-only

@@ -67,3 +67,19 @@ async def test_batch_calls_all_or_nothing_and_idempotent(world: World) -> None:
     future = await world.api.post("/v1/dialer/calls", headers=world.h("service"), json={
         **call("CA9", 10), "started_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()})
     assert future.status_code == 422 and future.json()["code"] == "started_in_future"
+
+
+async def test_experiments_run_only_in_an_active_campaign(world: World, capital_worker: None) -> None:
+    planned = await world.post("/v1/campaigns", {"product_id": world.product_id, "name": "Later",
+                                                 "owner_user_id": "o", "start_date": "2026-12-01"}, expect=201)
+    exp = await world.experiment(planned["id"])
+    refused = await world.api.post(f"/v1/experiments/{exp}/start", headers=world.h())
+    assert refused.status_code == 409 and refused.json()["code"] == "campaign_not_active"
+    await world.post(f"/v1/campaigns/{planned['id']}/status", {"status": "active"}, expect=200)
+    assert (await world.post(f"/v1/experiments/{exp}/start", expect=200))["status"] == "running"
+    busy = await world.api.post(f"/v1/campaigns/{planned['id']}/status", json={"status": "completed"},
+                                headers=world.h())
+    assert busy.status_code == 409 and busy.json()["code"] == "experiment_running"
+    invalid = await world.api.post(f"/v1/experiments/{exp}/override", headers=world.h(),
+                                   json={"evaluation_id": str(uuid.uuid4()), "rationale": "x"})
+    assert invalid.status_code == 409 and invalid.json()["code"] == "invalid_transition"

@@ -43,10 +43,12 @@ async def seeded(world: World, engine: AsyncEngine) -> tuple[scenario.Model, dic
         roles[login["id"]] = role
     keys = {world.campaign_id: ("ACaaa", "proj-a"), campaign_b: ("ACbbb", "proj-b")}
     for campaign, (sid, project) in keys.items():
-        await world.post(f"/v1/campaigns/{campaign}/cost-sources", {"source": "twilio", "external_key": sid}, expect=201)
+        await world.post(f"/v1/campaigns/{campaign}/cost-sources", {"source": "twilio", "external_key": sid},
+                         expect=201)
         await world.post(f"/v1/campaigns/{campaign}/cost-sources", {"source": "gcp", "external_key": project},
                          expect=201)
-    exps = {name: await world.experiment(campaigns[name[0]], name=name, bonus_rules=BONUS) for name in ("A1", "A2", "B1")}
+    exps = {name: await world.experiment(campaigns[name[0]], name=name, bonus_rules=BONUS)
+            for name in ("A1", "A2", "B1")}
     for name, exp in exps.items():
         model.campaign_of[exp] = campaigns[name[0]]
     leads = {c: [await world.lead(c) for _ in range(12)] for c in campaigns.values()}
@@ -108,6 +110,7 @@ async def test_weekly_refusals(world: World) -> None:
     assert operator.status_code == 403
 
 
+@pytest.mark.slow
 async def test_schedules_are_created_once_and_run(world: World, engine: AsyncEngine, capital_worker: None,
                                                  temporal_client: Client, settings: Settings) -> None:
     assert len(await ensure_capital_schedules(temporal_client, settings)) == 2

@@ -51,3 +51,12 @@ def test_week_bounds_and_renderings() -> None:
     lines = to_csv(summary).splitlines()
     assert len(lines) == 3 and lines[0].startswith("experiment_id,experiment_name")
     assert "A &lt;1&gt;" in to_html(summary)
+
+
+def test_interpretation_by_the_experiments_denominator() -> None:
+    from domain.capital.signals import interpret
+
+    base = compute([], Decimal(1000))
+    read = interpret(base, "calculator_installed", "qpc", {"qpc": 8, "calculator_installed": 2})
+    assert read.primary_per_denominator == Decimal("0.2500")
+    assert interpret(base, "calculator_installed", "qpc", {}).primary_per_denominator is None

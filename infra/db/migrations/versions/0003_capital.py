@@ -7,7 +7,7 @@ Revises: 0001_spine
 from alembic import op
 
 from infra.db.append_only import append_only_ddl, drop_append_only_ddl
-from infra.db.tables_capital import metadata
+from infra.db.capital_ddl_0003 import DDL
 
 revision = "0003_capital"
 down_revision = "0001_spine"
@@ -23,7 +23,8 @@ APPEND_ONLY = ["dialer_calls", "canonical_events", "evaluations", "overrides", "
 
 CHECKS = [
     "ALTER TABLE campaigns ADD CONSTRAINT campaigns_status CHECK (status IN ('planned','active','paused','completed'))",
-    "ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget CHECK (capital_budget_usd IS NULL OR capital_budget_usd >= 0)",
+    "ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget "
+    "CHECK (capital_budget_usd IS NULL OR capital_budget_usd >= 0)",
     "ALTER TABLE experiments ADD CONSTRAINT experiments_status "
     "CHECK (status IN ('planned','running','paused','completed','terminated'))",
     "ALTER TABLE experiments ADD CONSTRAINT experiments_caps "
@@ -127,10 +128,7 @@ TRIGGERS = [
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    for name in TABLES:
-        metadata.tables[name].create(bind)
-    for statement in CHECKS + FUNCTIONS:
+    for statement in DDL + CHECKS + FUNCTIONS:
         op.execute(statement)
     for table, function, ops in TRIGGERS:
         op.execute(f"CREATE TRIGGER {table}_guard BEFORE {ops} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()")
