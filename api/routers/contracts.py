@@ -34,7 +34,7 @@ from infra.db.tables_governance import issues, system_contracts
 
 router = APIRouter(prefix="/v1/contracts", tags=["governance"])
 ReaderDep = Annotated[Principal, Depends(require(Role.FOUNDER, Role.ADMIN, Role.OPERATOR))]
-INVALID = {"invalid_proposed_changes", "scope_ineligible"}
+INVALID = {"invalid_proposed_changes", "scope_ineligible", "invalid_constraints"}
 TERMINAL_CODES = {"EXPIRED": "contract_expired", "SUPERSEDED": "contract_superseded"}
 
 
