@@ -66,10 +66,10 @@ async def _store(engine: AsyncEngine, receipt: IssueReceipt, now: datetime) -> t
         await conn.execute(insert(issue_events).values(
             issue_id=inserted["id"], source=receipt.source, external_id=receipt.external_id,
             raw_payload=receipt.raw_payload, duplicate=duplicate, received_at=now))
-        if not duplicate:
-            await append_once(conn, issue_stream(issue_id), uuid.uuid4(), "issue.received",
-                              {"source": receipt.source, "external_id": receipt.external_id,
-                               "raw_payload": receipt.raw_payload}, now, row["tenant_id"])
+        await append_once(conn, issue_stream(inserted["id"]), uuid.uuid4(),
+                          "issue.redelivered" if duplicate else "issue.received",
+                          {"source": receipt.source, "external_id": receipt.external_id,
+                           "raw_payload": receipt.raw_payload}, now, row["tenant_id"])
         return issue_view(inserted, duplicate=duplicate), duplicate
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Protocol
 from uuid import UUID
 
@@ -15,6 +18,7 @@ from temporalio import activity
 from domain.governance.commands import RaiseIncident
 from infra.db.governance_repo import append_once, contract_stream
 from infra.db.tables_governance import incidents, notifications
+from infra.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,39 @@ class LocalNotifications:
             id=note.id, channel=self.channel, recipient=note.recipient, subject=note.subject, body=note.body,
             contract_id=note.contract_id, delivery_status="recorded",
             created_at=note.at).on_conflict_do_nothing())
+
+
+class EmailNotifications:
+    """E-mails the founder over SMTP and records the delivery; used when an SMTP host is configured.
+
+    Sent before the transaction commits: a commit that fails after a send means the retry sends
+    again (at least once), never zero times.
+    """
+
+    channel = "email"
+
+    def __init__(self, host: str, port: int, sender: str) -> None:
+        self._host, self._port, self._sender = host, port, sender
+
+    def _send(self, note: Notification) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self._sender, note.recipient, note.subject
+        message.set_content(note.body)
+        with smtplib.SMTP(self._host, self._port, timeout=10) as smtp:
+            smtp.send_message(message)
+
+    async def send(self, conn: AsyncConnection, note: Notification) -> None:
+        await asyncio.to_thread(self._send, note)
+        await conn.execute(pg_insert(notifications).values(
+            id=note.id, channel=self.channel, recipient=note.recipient, subject=note.subject, body=note.body,
+            contract_id=note.contract_id, delivery_status="sent", created_at=note.at).on_conflict_do_nothing())
+
+
+def notifier_for(settings: Settings) -> NotificationsPort:
+    if settings.governance_smtp_host:
+        return EmailNotifications(settings.governance_smtp_host, settings.governance_smtp_port,
+                                  settings.governance_smtp_sender)
+    return LocalNotifications()
 
 
 class IncidentActivities:

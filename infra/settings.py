@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     governance_step_interval_seconds: float = Field(default=0, ge=0)
     governance_manual_triage_types: list[str] = Field(default_factory=lambda: ["escalation"])
     governance_founder_notify: str = "founder@localhost"
+    governance_smtp_host: str | None = None  # set to e-mail the founder; absent: recorded locally only
+    governance_smtp_port: int = 25
+    governance_smtp_sender: str = "revos@localhost"
 
     # capital
     # Seconds in one "day" of an experiment's time cap (tests shrink it); UTC calendar days for cost rollups.

@@ -13,7 +13,7 @@ import signal
 from activities.governance import GovernanceActivities
 from activities.governance_health import AuditActivities, PlatformHealthService
 from activities.governance_jobs import CapabilityStateStore, JobActivities
-from activities.governance_notify import IncidentActivities, LocalNotifications
+from activities.governance_notify import IncidentActivities, notifier_for
 from domain.governance.validator import RuleBasedValidator
 from infra.temporal import queues
 from workers.registry import WorkerBundle, WorkerDeps
@@ -26,7 +26,7 @@ def governance_bundle(deps: WorkerDeps) -> WorkerBundle:
     jobs = JobActivities(engine, CapabilityStateStore(engine))
     health = PlatformHealthService(engine)
     auditor = AuditActivities(engine)
-    incidents = IncidentActivities(engine, LocalNotifications())
+    incidents = IncidentActivities(engine, notifier_for(deps.settings))
     return WorkerBundle(
         task_queue=queues.GOVERNANCE,
         workflows=[ContractLifecycleWorkflow],

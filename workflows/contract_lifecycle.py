@@ -155,6 +155,11 @@ class ContractLifecycleWorkflow:
     @approve.validator
     def validate_approve(self, cmd: ApproveContract) -> None:
         self.refuse_unless("approve", cmd)
+        assert self.contract is not None
+        steps = len(self.contract.proposed_changes.get("changes", []))
+        if cmd.execution_constraints and cmd.execution_constraints.max_steps < steps:
+            raise ApplicationError(f"max_steps={cmd.execution_constraints.max_steps} is fewer than the "
+                                   f"contract's {steps} steps", type="invalid_constraints", non_retryable=True)
 
     @workflow.update
     async def reject(self, cmd: RejectContract) -> DecisionResult:

@@ -35,10 +35,21 @@ T = TypeVar("T")
 RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=5))
 
 
+# Short, single-transaction bookkeeping runs as local activities (no task-queue round trip): it is
+# what the founder's approve call and receipt -> DRAFT wait on. Job steps, health and audit stay
+# regular activities, visible and individually retried by the server.
+LOCAL = frozenset({"validate_issue", "check_eligibility", "check_scope", "create_draft", "transition_contract"})
+
+
 async def act(name: str, arg: Any, result_type: type[T]) -> T:
     """Run one governance activity with the lifecycle's timeout and retry policy."""
-    result: T = await workflow.execute_activity(name, arg, result_type=result_type, retry_policy=RETRY,
-                                                start_to_close_timeout=timedelta(seconds=15))
+    result: T
+    if name in LOCAL:
+        result = await workflow.execute_local_activity(name, arg, result_type=result_type, retry_policy=RETRY,
+                                                       start_to_close_timeout=timedelta(seconds=15))
+    else:
+        result = await workflow.execute_activity(name, arg, result_type=result_type, retry_policy=RETRY,
+                                                 start_to_close_timeout=timedelta(seconds=15))
     return result
 
 

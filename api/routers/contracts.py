@@ -13,7 +13,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from api.deps import EngineDep, FounderDep, TemporalDep, require
+from api.deps import EngineDep, FounderDep, NowDep, TemporalDep, require
 from domain.auth import Principal, Role
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.events import RecordedEvent
@@ -34,7 +34,7 @@ from infra.db.tables_governance import issues, system_contracts
 
 router = APIRouter(prefix="/v1/contracts", tags=["governance"])
 ReaderDep = Annotated[Principal, Depends(require(Role.FOUNDER, Role.ADMIN, Role.OPERATOR))]
-INVALID = {"invalid_proposed_changes", "scope_ineligible"}
+INVALID = {"invalid_proposed_changes", "scope_ineligible", "invalid_constraints"}
 TERMINAL_CODES = {"EXPIRED": "contract_expired", "SUPERSEDED": "contract_superseded"}
 
 
@@ -89,12 +89,14 @@ class ResolveAuditBody(BaseModel):
 
 
 @router.get("")
-async def list_contracts(_: ReaderDep, engine: EngineDep, status: ContractStatus | None = None,
+async def list_contracts(_: ReaderDep, engine: EngineDep, now: NowDep, status: ContractStatus | None = None,
                          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> ContractsPublic:
-    """Contracts, newest first; `?status=DRAFT` is what waits for the founder."""
+    """Contracts, newest first; `?status=DRAFT` is what waits for the founder (unexpired drafts)."""
     query = select(system_contracts).order_by(system_contracts.c.created_at.desc()).limit(limit)
     if status is not None:
         query = query.where(system_contracts.c.status == status.value)
+    if status is ContractStatus.DRAFT:
+        query = query.where(system_contracts.c.expires_at > now)
     async with engine.connect() as conn:
         rows = (await conn.execute(query)).mappings().all()
     items = [ContractPublic.model_validate(dict(r)) for r in rows]

@@ -80,11 +80,20 @@ async def drafted(api: httpx.AsyncClient, keys: Any, issue_id: str) -> str:
     return str(await until(check))
 
 
+# The last event each terminal state's path writes: past it the workflow does no more I/O.
+LAST_EVENT = {"COMPLETED": "contract.completed", "FAILED": "incident.opened", "REJECTED": "contract.rejected",
+              "EXPIRED": "contract.expired"}
+
+
 async def reaches(api: httpx.AsyncClient, keys: Any, contract_id: str, status: str, timeout: float = 20.0
                   ) -> dict[str, Any]:
+    """Wait for `status`; for a terminal one, also for the path's last event."""
     async def check() -> dict[str, Any] | None:
         body = await contract(api, keys, contract_id)
-        return body if body["status"] == status else None
+        if body["status"] != status:
+            return None
+        last = LAST_EVENT.get(status)
+        return body if last is None or body["timeline"][-1]["type"] == last else None
     return dict(await until(check, timeout))
 
 

@@ -118,3 +118,19 @@ async def test_search_attributes_follow_the_status(api, keys, worker, temporal_c
         await api.post(f"/v1/contracts/{cid}/approve", json={}, headers=keys.headers("founder"))
         await reaches(api, keys, cid, "COMPLETED")
         await until(lambda: listed("COMPLETED"))
+
+
+async def test_approve_with_impossible_constraints_is_422_and_stays_draft(api, keys, worker) -> None:
+    await register(api, keys)
+    payload = change_payload(200)
+    payload["requested_changes"].append({"capability": "dialer", "key": "region", "value": "nz"})
+    async with worker(BUNDLE):
+        filed = await file_issue(api, keys, payload)
+        cid = await drafted(api, keys, filed["id"])
+        r = await api.post(f"/v1/contracts/{cid}/approve", json={"execution_constraints": {"max_steps": 1}},
+                           headers=keys.headers("founder"))
+        assert r.status_code == 422 and r.json()["code"] == "invalid_constraints", r.text
+        bad = await api.post(f"/v1/contracts/{cid}/approve", json={"execution_constraints": {"max_steps": 0}},
+                             headers=keys.headers("founder"))
+        assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
+        assert (await contract(api, keys, cid))["status"] == "DRAFT"

@@ -160,6 +160,8 @@ async def test_duplicate_crm_delivery_gives_one_issue(api, keys, worker, engine)
         assert (await conn.execute(text("SELECT count(*) FROM issues"))).scalar_one() == 1
         assert (await conn.execute(text("SELECT count(*) FROM system_contracts"))).scalar_one() == 1
         assert (await conn.execute(text("SELECT count(*) FROM issue_events"))).scalar_one() == 3
+    timeline = (await api.get(f"/v1/streams/issue:{first['id']}/events", headers=keys.headers("admin"))).json()
+    assert [e["type"] for e in timeline["events"]].count("issue.redelivered") == 2
 
 
 async def test_ineligible_issue_ends_with_verdict_and_no_contract(api, keys, worker) -> None:

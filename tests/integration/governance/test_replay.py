@@ -46,7 +46,7 @@ async def test_replay_detects_a_nondeterministic_change() -> None:
     events = raw["history"]["events"]
     for event in events:
         attrs = event.get("activityTaskScheduledEventAttributes")
-        if attrs and attrs["activityType"]["name"] == "check_eligibility":
+        if attrs and attrs["activityType"]["name"] == "start_job":
             attrs["activityType"]["name"] = "some_other_activity"
     history = WorkflowHistory.from_json(raw["workflow_id"], raw["history"])
     result = await _replayer().replay_workflow(history, raise_on_replay_failure=False)
