@@ -39,7 +39,7 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     engine = make_engine(settings.database_url)
     client = await connect(address, settings.temporal_namespace)
     deps = WorkerDeps(settings=settings, engine=engine, client=client)
-    workers = build_workers(deps)
+    workers = build_workers(deps, queue_suffix=settings.task_queue_suffix)
     stop = stop or asyncio.Event()
     async with AsyncExitStack() as stack:
         for worker in workers:
