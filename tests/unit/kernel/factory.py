@@ -22,7 +22,7 @@ def series(metric_id: str, values: list[float], end: date = END, **extra: Any) -
             for i, v in enumerate(values)]
 
 
-def payload(at: datetime = NOW, **metric_overrides: float) -> dict[str, Any]:
+def payload(at: datetime = NOW, **metric_overrides: Any) -> dict[str, Any]:
     """A valid input at `at`: demand binds (pipeline 40% short), no gate fires, three campaigns, two channels."""
     end = at.date() - timedelta(days=1)
     latest = {"pipeline_total": 300_000.0, "bookings_new": 95_000.0, "cac_blended": 900.0, "gross_margin_pct": 70.0,
