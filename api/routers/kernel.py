@@ -28,8 +28,23 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     {"INVALID_INPUT": 400, "TENANT_NOT_FOUND": 404, "INSUFFICIENT_DATA": 422, "CYCLE_TOO_RECENT": 429,
      "INTERNAL_ERROR": 500}.items()
 }
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every `#/$defs/X` reference replaced by X itself (KernelInput has no cycles)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+_INPUT_SCHEMA = KernelInput.model_json_schema()
 _BODY = {"requestBody": {"required": True, "content": {"application/json": {
-    "schema": KernelInput.model_json_schema(ref_template="#/components/schemas/{model}")}}}}
+    "schema": _inline(_INPUT_SCHEMA, _INPUT_SCHEMA.get("$defs", {}))}}}}
 
 
 def _answer(result: KernelOutput | KernelError) -> JSONResponse:
