@@ -61,7 +61,7 @@ async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
     assert sid == schedule_id(tenant)
 
 
-async def test_manual_cycle_files_governed_actions_as_recommendations_without_governance(
+async def test_manual_cycle_files_or_records_every_governed_action(
     worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
 ) -> None:
     now = datetime.now(UTC)

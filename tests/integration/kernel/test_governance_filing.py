@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from activities.kernel_issues import GovernanceIssueFiler, KernelIssue
 from infra.settings import Settings
-from tests.integration.kernel.helpers import make_tenant
+from infra.temporal.kernel_schedule import run_manual_cycle
+from tests.integration.kernel.helpers import make_tenant, seed_facts
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("activities.governance_intake")
@@ -32,3 +34,24 @@ async def test_kernel_action_is_filed_once_as_an_ops_alert_issue(
     first = await filer.file(issue, now)
     again = await filer.file(issue, now)
     assert first.issue_id == again.issue_id
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT source, tenant_id FROM issues WHERE external_id = :x"),
+                                   {"x": issue.external_id})).all()
+    assert [(r.source, r.tenant_id) for r in rows] == [("ops_alert", tenant)]
+
+
+@pytest.mark.slow
+async def test_workflow_files_every_governed_action_into_governance(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    async with worker("workers.kernel:kernel_bundle"):
+        result = await run_manual_cycle(temporal_client, settings, tenant, source="test")
+    assert result.filing is not None and result.filing.governance_available
+    assert result.filing.filed and not result.filing.recorded_only
+    async with engine.connect() as conn:
+        ids = (await conn.execute(text("SELECT external_id FROM issues WHERE source = 'ops_alert' AND tenant_id = :t"),
+                                  {"t": tenant})).scalars().all()
+    assert sorted(ids) == sorted(result.filing.filed)
