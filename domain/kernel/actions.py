@@ -8,6 +8,9 @@ Gate effects (applied before scoring):
 - cash_constrained: every action carries max_additional_spend capped at 0.5 x max_daily_spend x
   observation days (0 without max_daily_spend); a spend-adding action capped to 0 is removed;
   experiment exposure is halved; observation windows are at most 7 days.
+Experiment exposure before the cash gate: guardrails.max_experiment_exposure_pct (default 20%) x 0.5 /
+1.0 / 1.5 for config.risk_tolerance low / medium (default) / high, never above the guardrail (30%
+without one).
 `guardrails.blocked_actions` matches an action type (e.g. "scale") or a template key. Negative-score
 actions are dropped unless nothing else remains; at most 7 actions, priority 1 = first.
 """
@@ -39,6 +42,7 @@ CASH_SPEND_FRACTION = Decimal("0.5")
 CASH_MAX_OBSERVATION_DAYS = 7
 DEFAULT_OBSERVATION_DAYS = 14
 DEFAULT_EXPOSURE_PCT = 20.0
+EXPOSURE_FACTOR = {"low": 0.5, "medium": 1.0, "high": 1.5}
 EXPERIMENT_MIN_SAMPLE = 100
 GATE_REMOVES: dict[Gate, str] = {"payback_exceeded": "demand_scaling", "margin_below_floor": "channel_scaling"}
 GATE_PREFERS: dict[Gate, frozenset[str]] = {
@@ -58,12 +62,20 @@ class Plan:
     cash_scale: Decimal
 
 
+def _exposure(inp: KernelInput) -> float:
+    """Experiment exposure: the guardrail (default 20%) x config.risk_tolerance factor, never above the guardrail."""
+    ceiling = inp.guardrails.max_experiment_exposure_pct
+    limit = min(max(ceiling if ceiling is not None else DEFAULT_EXPOSURE_PCT * 1.5, 0.0), 100.0)
+    base = min(max(ceiling if ceiling is not None else DEFAULT_EXPOSURE_PCT, 0.0), 100.0)
+    risk = inp.config.risk_tolerance if inp.config and inp.config.risk_tolerance else "medium"
+    return min(base * EXPOSURE_FACTOR[risk], limit)
+
+
 def make_plan(inp: KernelInput, gates: list[Gate], entities: Entities) -> Plan:
     """Observation window, exposure and spend limits after the cash gate."""
     configured = inp.config.default_observation_window_days if inp.config else None
     window = configured if configured is not None and configured > 0 else DEFAULT_OBSERVATION_DAYS
-    exposure = inp.guardrails.max_experiment_exposure_pct
-    exposure = min(max(exposure if exposure is not None else DEFAULT_EXPOSURE_PCT, 0.0), 100.0)
+    exposure = _exposure(inp)
     daily = inp.guardrails.max_daily_spend
     cap = max(daily, Decimal(0)) * window if daily is not None else None
     if "cash_constrained" in gates:

@@ -75,7 +75,7 @@ def bend(base: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     *parents, last = path.split(".")
     node = out
     for p in parents:
-        node = node[p]
+        node = node[int(p)] if isinstance(node, list) else node[p]
     if value is DELETE:
         node.pop(last, None)
     else:
