@@ -47,12 +47,19 @@ async def _require_tenant(state: StateDep, tenant_id: UUID) -> None:
             raise NotFound(f"tenant {tenant_id} does not exist", code="tenant_not_found")
 
 
+def _latest_points(points: list[MetricPoint]) -> list[MetricPoint]:
+    """Per metric, the batch's latest undimensioned point: the value a deviation is judged on."""
+    latest: dict[str, MetricPoint] = {}
+    for p in points:
+        if not p.dimension and (p.metric_id not in latest or p.date >= latest[p.metric_id].date):
+            latest[p.metric_id] = p
+    return list(latest.values())
+
+
 async def _deviations(state: StateDep, body: MetricsIn, settings: Settings) -> list[Deviation]:
     found: list[Deviation] = []
     async with state.engine.connect() as conn:
-        for p in body.metrics:
-            if p.dimension:
-                continue
+        for p in _latest_points(body.metrics):
             trailing = await trailing_values(conn, body.tenant_id, p.metric_id, p.date,
                                              settings.kernel_deviation_trailing_days)
             hit = deviation(p.metric_id, p.value, trailing, settings.kernel_deviation_pct,
@@ -65,7 +72,8 @@ async def _deviations(state: StateDep, body: MetricsIn, settings: Settings) -> l
 @router.post("/metrics", status_code=status.HTTP_201_CREATED)
 async def post_metrics(body: MetricsIn, _: IngestRoles, state: StateDep, now: NowDep,
                        client: TemporalDep) -> dict[str, Any]:
-    """Ingest metric points; a point off its trailing mean by more than the set percentage starts a cycle."""
+    """Ingest metric points; a metric whose latest point is off its trailing mean by more than the set
+    percentage (REVOS_KERNEL_DEVIATION_PCT) starts a cycle, if the tenant has a kernel policy."""
     await _require_tenant(state, body.tenant_id)
     found = await _deviations(state, body, state.settings)
     async with state.engine.begin() as conn:

@@ -13,12 +13,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, ScheduleOverlapPolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from domain.kernel.outputs import KernelOutput
 from infra.db.event_store import EventStore
 from infra.settings import Settings
-from infra.temporal.kernel_schedule import ensure_daily_schedule, run_manual_cycle, schedule_id
+from infra.temporal import queues
+from infra.temporal.kernel_schedule import cycle_input, ensure_daily_schedule, run_manual_cycle, schedule_id
 from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
+from workflows.kernel_cycle import KernelCycleWorkflow
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 KERNEL = "workers.kernel:kernel_bundle"
@@ -141,3 +145,18 @@ async def test_campaigns_come_from_capital_tables_when_present(
     assert stored == [{"id": str(campaign), "name": "Search", "status": "active", "objective": "unspecified",
                        "budget_total": 5000.0, "budget_spent": 1500.5,
                        "start_date": (now.date() - timedelta(days=40)).isoformat()}]
+
+
+async def test_workflow_history_replays_deterministically(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    wid = f"kernel-replay-{uuid.uuid4().hex[:8]}"
+    async with worker(KERNEL):
+        await temporal_client.execute_workflow(
+            KernelCycleWorkflow.run, cycle_input(settings, tenant, "manual", "replay-test"), id=wid,
+            task_queue=settings.queue(queues.KERNEL))
+    history = await temporal_client.get_workflow_handle(wid).fetch_history()
+    await Replayer(workflows=[KernelCycleWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
