@@ -12,8 +12,14 @@ from api.deps import NowDep, StateDep, TemporalDep, require
 from domain.auth import Principal, Role
 from domain.errors import NotFound
 from domain.kernel.assembly import Deviation, deviation
-from domain.kernel.inputs import MetricPoint, Opportunity, RevenueEvent
-from infra.db.kernel_facts import ingest_metrics, ingest_opportunities, ingest_revenue_events, trailing_values
+from domain.kernel.inputs import ActionResult, MetricPoint, Opportunity, RevenueEvent
+from infra.db.kernel_facts import (
+    ingest_action_results,
+    ingest_metrics,
+    ingest_opportunities,
+    ingest_revenue_events,
+    trailing_values,
+)
 from infra.db.kernel_store import latest_policy, tenant_exists
 from infra.settings import Settings
 from infra.temporal.kernel_schedule import start_deviation_cycle
@@ -39,6 +45,12 @@ class OpportunitiesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tenant_id: UUID
     opportunities: list[Opportunity] = Field(min_length=1, max_length=BATCH)
+
+
+class ActionResultsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tenant_id: UUID
+    results: list[ActionResult] = Field(min_length=1, max_length=BATCH)
 
 
 async def _require_tenant(state: StateDep, tenant_id: UUID) -> None:
@@ -105,4 +117,13 @@ async def post_opportunities(body: OpportunitiesIn, _: IngestRoles, state: State
     await _require_tenant(state, body.tenant_id)
     async with state.engine.begin() as conn:
         count = await ingest_opportunities(conn, body.tenant_id, body.opportunities, now)
+    return {"ingested": count}
+
+
+@router.post("/kernel/action-results", status_code=status.HTTP_201_CREATED)
+async def post_action_results(body: ActionResultsIn, _: IngestRoles, state: StateDep, now: NowDep) -> dict[str, int]:
+    """Record measured results of executed kernel actions; the next cycles read them as recent_action_results."""
+    await _require_tenant(state, body.tenant_id)
+    async with state.engine.begin() as conn:
+        count = await ingest_action_results(conn, body.tenant_id, body.results, now)
     return {"ingested": count}

@@ -39,6 +39,7 @@ class StoredFacts:
     revenue_events: Sequence[dict[str, Any]]
     campaigns: Sequence[dict[str, Any]]
     opportunities: Sequence[dict[str, Any]]
+    action_results: Sequence[dict[str, Any]] = ()
 
 
 def analysis_window(now: datetime, days: int) -> tuple[date, date]:
@@ -63,6 +64,8 @@ def build_input(tenant_id: str, policy: dict[str, Any] | None, trigger: TriggerT
         "campaigns": list(facts.campaigns),
         "opportunities": list(facts.opportunities),
     }
+    if facts.action_results:
+        body["recent_action_results"] = list(facts.action_results)
     if policy is not None:
         body.update({k: v for k, v in policy.items() if v is not None})
     return body

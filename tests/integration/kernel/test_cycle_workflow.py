@@ -160,3 +160,29 @@ async def test_workflow_history_replays_deterministically(
             task_queue=settings.queue(queues.KERNEL))
     history = await temporal_client.get_workflow_handle(wid).fetch_history()
     await Replayer(workflows=[KernelCycleWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+
+
+async def test_recorded_action_results_feed_back_into_stored_cycles(
+    worker: Any, api: httpx.AsyncClient, keys: Any, settings: Settings, engine: AsyncEngine,
+    temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    plain, learned = await make_tenant(engine, now), await make_tenant(engine, now)
+    for tenant in (plain, learned):
+        await seed_facts(engine, tenant, now)
+    async with worker(KERNEL):
+        first = await run_manual_cycle(temporal_client, settings, plain, "t")
+        before = KernelOutput.model_validate(first.cycle.result)
+        top = before.actions[0]
+        failure = {"action_id": top.action_id, "target_metric": top.target_metric, "baseline_value": 100,
+                   "observed_value": 90, "delta": -10, "confidence": 1.0, "outcome": "failed"}
+        recorded = await api.post("/v1/kernel/action-results", headers=keys.headers("service"),
+                                  json={"tenant_id": str(learned), "results": [failure, failure]})
+        assert recorded.status_code == 201
+        second = await run_manual_cycle(temporal_client, settings, learned, "t")
+        after = KernelOutput.model_validate(second.cycle.result)
+    same = next((a for a in after.actions if a.action_id == top.action_id), None)
+    assert same is None or same.expected_impact.confidence < top.expected_impact.confidence
+    assert after.actions[0].action_id != top.action_id
+    stored = await cycles(engine, learned)
+    assert stored[0]["input"]["recent_action_results"] == [failure, failure]
