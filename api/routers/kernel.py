@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from domain.kernel.assembly import KernelPolicy
 from domain.kernel.inputs import KernelInput
 from domain.kernel.outputs import KernelError, KernelOutput, dump_contract
 from infra.db.kernel_store import execute_cycle, get_cycle, record_policy, tenant_exists
-from infra.temporal.kernel_schedule import ensure_daily_schedule, run_manual_cycle
+from infra.temporal.kernel_schedule import ensure_daily_schedule, start_manual_cycle
 
 router = APIRouter(prefix="/v1/kernel", tags=["kernel"])
 CycleRoles = Annotated[Principal, Depends(require(Role.ADMIN, Role.FOUNDER, Role.SERVICE))]
@@ -92,6 +93,11 @@ async def set_policy(tenant_id: UUID, body: KernelPolicy, _: PolicyRoles, state:
 
 @router.post("/tenants/{tenant_id}/cycles", responses=_ERROR_RESPONSES)
 async def trigger_cycle(tenant_id: UUID, _: CycleRoles, state: StateDep, client: TemporalDep) -> JSONResponse:
-    """Run a manual cycle from stored data through KernelCycleWorkflow and return its result."""
-    result = await run_manual_cycle(client, state.settings, tenant_id, source="api_manual")
+    """Run a manual cycle from stored data (KernelCycleWorkflow); 202 with the workflow id if it takes too long."""
+    handle = await start_manual_cycle(client, state.settings, tenant_id, source="api_manual")
+    try:
+        result = await asyncio.wait_for(handle.result(), state.settings.kernel_manual_wait_seconds)
+    except TimeoutError:
+        return JSONResponse({"workflow_id": handle.id, "status": "running",
+                             "message": "the cycle is still running; its result will be stored"}, status_code=202)
     return JSONResponse(result.cycle.result, status_code=result.cycle.http_status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -122,3 +123,13 @@ async def test_old_trigger_is_refused_and_stored_as_an_error(
     rows = await cycles(engine, uuid.UUID(good["tenant_id"]))
     assert [(r["status"], r["error_code"]) for r in rows] == [("error", "INVALID_INPUT")]
     assert (await post(api, keys, good)).status_code == 200, "a refused cycle does not count as the last cycle"
+
+
+async def test_concurrent_triggers_cannot_both_pass_the_12_hour_rule(
+    api: httpx.AsyncClient, keys: Any, engine: AsyncEngine
+) -> None:
+    good = await body_for(engine)
+    responses = await asyncio.gather(*(post(api, keys, good) for _ in range(6)))
+    assert sorted(r.status_code for r in responses) == [200] + [429] * 5
+    rows = await cycles(engine, uuid.UUID(good["tenant_id"]))
+    assert sorted(r["status"] for r in rows) == ["completed"] + ["error"] * 5

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, ScheduleOverlapPolicy
 
+from infra.settings import Settings
 from infra.temporal.kernel_schedule import schedule_id
 from tests.integration.kernel.helpers import POLICY, make_tenant, seed_facts
 
@@ -52,3 +53,13 @@ async def test_manual_cycle_over_http(worker: Any, api: httpx.AsyncClient, keys:
     assert second.status_code == 429 and second.json()["code"] == "CYCLE_TOO_RECENT"
     stored = await api.get(f"/v1/kernel/cycles/{first.json()['cycle_id']}", headers=keys.headers("founder"))
     assert stored.json()["output"] == first.json()
+
+
+async def test_manual_cycle_without_a_worker_answers_202_with_the_workflow_id(
+    api: httpx.AsyncClient, keys: Any, engine: AsyncEngine, settings: Settings, temporal_client: Client
+) -> None:
+    tenant = await make_tenant(engine, datetime.now(UTC))
+    settings.kernel_manual_wait_seconds = 0.5
+    response = await api.post(f"/v1/kernel/tenants/{tenant}/cycles", headers=keys.headers("service"))
+    assert response.status_code == 202 and response.json()["status"] == "running"
+    await temporal_client.get_workflow_handle(response.json()["workflow_id"]).terminate("test over")
