@@ -159,6 +159,17 @@ def _economic(t: ActionTemplate, snap: Snapshot) -> EconomicImpact:
     )
 
 
+def _experiment(t: ActionTemplate, inp: KernelInput, plan: Plan) -> Experiment | None:
+    """Equal treatment and control groups of the exposure (at most 50% each); sample >= 100."""
+    if t.type != "experiment":
+        return None
+    treatment = round(min(plan.exposure_pct, 50.0), 2)
+    sample = max(EXPERIMENT_MIN_SAMPLE, (inp.config.min_sample_size or 0) if inp.config else 0)
+    return Experiment(hypothesis=f"{t.note} It should move {t.target_metric} {t.direction} by {t.magnitude_pct:g}%.",
+                      control_group_pct=treatment, treatment_group_pct=treatment, min_sample_size=sample,
+                      success_metric=t.target_metric, success_threshold=t.magnitude_pct)
+
+
 def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: Entities, plan: Plan,
                  gates: list[Gate]) -> Action | None:
     """One scored action from a template (priority is set when ranking), or None if it cannot apply."""
@@ -171,14 +182,7 @@ def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: 
                         margin_pts=t.margin_pts, additional_spend=float(spend), cash_scale=float(plan.cash_scale),
                         tolerance=inp.cfo_guardrails.cash_risk_tolerance)
     capped = "cash_constrained" in gates or t.spend > 0
-    experiment = None
-    if t.type == "experiment":
-        treatment = round(min(plan.exposure_pct, 50.0), 2)
-        sample = max(EXPERIMENT_MIN_SAMPLE, (inp.config.min_sample_size or 0) if inp.config else 0)
-        experiment = Experiment(hypothesis=f"{t.note} It should move {t.target_metric} {t.direction} by "
-                                f"{t.magnitude_pct:g}%.", control_group_pct=treatment, treatment_group_pct=treatment,
-                                min_sample_size=sample, success_metric=t.target_metric,
-                                success_threshold=t.magnitude_pct)
+    experiment = _experiment(t, inp, plan)
     return Action(
         action_id=f"{t.key}@{entity.id}" if entity else t.key, priority=1, owner_subsystem=t.owner, type=t.type,
         target_metric=t.target_metric, target_entity=entity, proposed_change=_change(t, entities),
