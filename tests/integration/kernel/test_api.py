@@ -13,6 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.kernel.catalog import default_dictionary, default_executors
+from infra.db.kernel_store import load_catalog
 from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
 from tests.unit.kernel.factory import bend, payload
 
@@ -133,3 +135,12 @@ async def test_concurrent_triggers_cannot_both_pass_the_12_hour_rule(
     assert sorted(r.status_code for r in responses) == [200] + [429] * 5
     rows = await cycles(engine, uuid.UUID(good["tenant_id"]))
     assert sorted(r["status"] for r in rows) == ["completed"] + ["error"] * 5
+
+
+async def test_migration_seeds_the_metric_dictionary_and_executor_map(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        dictionary, executors = await load_catalog(conn)
+    assert dictionary == default_dictionary() and executors == default_executors()
+    assert {"pipeline_total", "bookings_new", "cac_blended", "gross_margin_pct", "payback_months", "revenue_per_fte",
+            "runway_months"} <= set(dictionary)
+    assert set(executors) == {"campaigns", "crm", "pricing", "routing", "content"}
