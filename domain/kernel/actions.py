@@ -33,7 +33,7 @@ from domain.kernel.outputs import (
     ProposedChange,
     TargetEntity,
 )
-from domain.kernel.scoring import adjusted_confidence, score_terms
+from domain.kernel.scoring import adjusted_confidence, observed_economics, score_terms
 from domain.kernel.snapshot import Snapshot
 from domain.kernel.types import BindingConstraint, EntityType, Gate
 
@@ -150,12 +150,12 @@ def _aborts(inp: KernelInput, snap: Snapshot) -> list[AbortCondition]:
     return out
 
 
-def _economic(t: ActionTemplate, snap: Snapshot) -> EconomicImpact:
+def _economic(t: ActionTemplate, snap: Snapshot, payback_change: float, margin_pts: float) -> EconomicImpact:
     cac, payback = snap.get("cac_blended"), snap.get("payback_months")
     return EconomicImpact(
         delta_cac=round(cac * t.cac_change, 2) if cac is not None else None,
-        delta_payback_months=round(payback * t.payback_change, 2) if payback is not None else None,
-        delta_margin_pct=t.margin_pts,
+        delta_payback_months=round(payback * payback_change, 2) if payback is not None else None,
+        delta_margin_pct=round(margin_pts, 4),
     )
 
 
@@ -177,9 +177,12 @@ def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: 
     spend = _spend(t, entities, plan)
     if not available or (t.spend > 0 and spend <= 0 and "cash_constrained" in gates):
         return None
-    confidence = adjusted_confidence(t.key, t.base_confidence, inp.recent_action_results or [])
-    terms = score_terms(confidence=confidence, revenue_lift=t.revenue_lift, payback_change=t.payback_change,
-                        margin_pts=t.margin_pts, additional_spend=float(spend), cash_scale=float(plan.cash_scale),
+    results = inp.recent_action_results or []
+    confidence = adjusted_confidence(t.key, t.base_confidence, results)
+    payback_change, margin_pts = observed_economics(t.key, t.payback_change, t.margin_pts, results,
+                                                    snap.get("payback_months"))
+    terms = score_terms(confidence=confidence, revenue_lift=t.revenue_lift, payback_change=payback_change,
+                        margin_pts=margin_pts, additional_spend=float(spend), cash_scale=float(plan.cash_scale),
                         tolerance=inp.cfo_guardrails.cash_risk_tolerance)
     capped = "cash_constrained" in gates or t.spend > 0
     experiment = _experiment(t, inp, plan)
@@ -193,7 +196,7 @@ def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: 
         experiment=experiment, observation_window_days=plan.window_days,
         expected_impact=ExpectedImpact(metric_id=t.target_metric, direction=t.direction,
                                        magnitude_pct=t.magnitude_pct, confidence=round(confidence, 4)),
-        expected_economic_impact=_economic(t, snap), notes_for_humans=t.note,
+        expected_economic_impact=_economic(t, snap, payback_change, margin_pts), notes_for_humans=t.note,
     )
 
 
