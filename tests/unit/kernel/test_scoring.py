@@ -169,11 +169,11 @@ def test_repeated_failures_can_reorder_actions() -> None:
 def test_measured_economic_deltas_replace_the_estimates() -> None:
     before = action(output(payload()), "outbound_sequence")
     worse = {**result("outbound_sequence", "inconclusive"),
-             "economic_deltas": {"delta_payback_months": 2.0, "delta_margin_pct": -1.5}}
+             "economic_deltas": {"delta_payback_months": 0.5, "delta_margin_pct": -0.3}}
     after = action(output(bend(payload(), "recent_action_results", [worse])), "outbound_sequence")
     assert before.expected_economic_impact and after.expected_economic_impact
     assert before.expected_economic_impact.delta_payback_months == pytest.approx(-0.3)  # 10 months x -3%
-    assert after.expected_economic_impact.delta_payback_months == pytest.approx(2.0)
-    assert after.expected_economic_impact.delta_margin_pct == pytest.approx(-1.5)
+    assert after.expected_economic_impact.delta_payback_months == pytest.approx(0.5)
+    assert after.expected_economic_impact.delta_margin_pct == pytest.approx(-0.3)
     assert after.expected_impact.confidence == before.expected_impact.confidence  # inconclusive
     assert after.cfo_score < before.cfo_score
