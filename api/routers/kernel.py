@@ -48,6 +48,21 @@ _BODY = {"requestBody": {"required": True, "content": {"application/json": {
     "schema": _inline(_INPUT_SCHEMA, _INPUT_SCHEMA.get("$defs", {}))}}}}
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_body(raw: bytes) -> Any:
+    """The JSON body, or INVALID_INPUT for what JSON (and so the stored input) cannot hold: NaN, NUL."""
+    try:
+        payload = json.loads(raw, parse_constant=_refuse_constant)
+    except ValueError as error:
+        return KernelError(code="INVALID_INPUT", message=f"the body is not valid JSON: {error}"[:300])
+    if b"\\u0000" in raw:
+        return KernelError(code="INVALID_INPUT", message="the body contains a NUL character (\\u0000)")
+    return payload
+
+
 def _answer(result: KernelOutput | KernelError) -> JSONResponse:
     status = 200 if isinstance(result, KernelOutput) else result.http_status
     return JSONResponse(dump_contract(result), status_code=status)
@@ -56,11 +71,9 @@ def _answer(result: KernelOutput | KernelError) -> JSONResponse:
 @router.post("/cycles", response_model=KernelOutput, responses=_ERROR_RESPONSES, openapi_extra=_BODY)
 async def run_cycle(request: Request, _: CycleRoles, engine: EngineDep, now: NowDep) -> JSONResponse:
     """Run one kernel cycle on a KernelInput: 200 KernelOutput, or the contract's KernelError and status."""
-    raw = await request.body()
-    try:
-        payload: Any = json.loads(raw)
-    except ValueError:
-        return _answer(KernelError(code="INVALID_INPUT", message="the body is not valid JSON"))
+    payload = _parse_body(await request.body())
+    if isinstance(payload, KernelError):
+        return _answer(payload)
     async with engine.begin() as conn:
         stored = await execute_cycle(conn, payload, cycle_id=uuid.uuid4(), now=now)
     return _answer(stored.result)

@@ -6,13 +6,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import NowDep, StateDep, TemporalDep, require
 from domain.auth import Principal, Role
 from domain.errors import NotFound
 from domain.kernel.assembly import Deviation, deviation
-from domain.kernel.inputs import ActionResult, MetricPoint, Opportunity, RevenueEvent
+from domain.kernel.ingest import ActionResultsIn, MetricsIn, OpportunitiesIn, RevenueEventsIn
+from domain.kernel.inputs import MetricPoint
 from infra.db.kernel_facts import (
     ingest_action_results,
     ingest_metrics,
@@ -26,31 +26,6 @@ from infra.temporal.kernel_schedule import start_deviation_cycle
 
 router = APIRouter(prefix="/v1", tags=["kernel ingestion"])
 IngestRoles = Annotated[Principal, Depends(require(Role.SERVICE, Role.ADMIN))]
-BATCH = 20_000
-
-
-class MetricsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    metrics: list[MetricPoint] = Field(min_length=1, max_length=BATCH)
-
-
-class RevenueEventsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    events: list[RevenueEvent] = Field(min_length=1, max_length=BATCH)
-
-
-class OpportunitiesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    opportunities: list[Opportunity] = Field(min_length=1, max_length=BATCH)
-
-
-class ActionResultsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    results: list[ActionResult] = Field(min_length=1, max_length=BATCH)
 
 
 async def _require_tenant(state: StateDep, tenant_id: UUID) -> None:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from domain.kernel.ingest import reject_nul
 from domain.kernel.inputs import CfoGuardrails, Guardrails, KernelConfig, Targets
 from domain.kernel.outputs import Action, KernelOutput
 from domain.kernel.types import TriggerType
@@ -29,6 +30,12 @@ class KernelPolicy(BaseModel):
     guardrails: Guardrails
     cfo_guardrails: CfoGuardrails
     config: KernelConfig | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        reject_nul(data)
+        return data
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -144,3 +145,30 @@ async def test_migration_seeds_the_metric_dictionary_and_executor_map(engine: As
     assert {"pipeline_total", "bookings_new", "cac_blended", "gross_margin_pct", "payback_months", "revenue_per_fte",
             "runway_months"} <= set(dictionary)
     assert set(executors) == {"campaigns", "crm", "pricing", "routing", "content"}
+
+
+async def test_unstorable_input_is_a_4xx_never_a_500(api: httpx.AsyncClient, keys: Any, engine: AsyncEngine) -> None:
+    good = await body_for(engine)
+    tenant, h = good["tenant_id"], keys.headers("service")
+    nan = json.dumps(good).replace('"value": 900.0', '"value": NaN', 1).encode()
+    nul = json.dumps(bend(good, "trigger.source", "cron\x00daily")).encode()
+    for raw in (nan, nul):
+        response = await api.post("/v1/kernel/cycles", content=raw, headers=h)
+        assert response.status_code == 400 and response.json()["code"] == "INVALID_INPUT", response.text
+    point = {"metric_id": "pipeline_total", "value": 1e30, "date": "2026-11-01"}
+    bad_bodies = [
+        ("/v1/metrics", {"tenant_id": tenant, "metrics": [point]}),
+        ("/v1/metrics", {"tenant_id": tenant, "metrics": [{**point, "value": 1, "metric_id": "a\x00b"}]}),
+        ("/v1/revenue-events", {"tenant_id": tenant, "events": [{**good["revenue_events"][0], "amount": 1e17}]}),
+        ("/v1/opportunities", {"tenant_id": tenant, "opportunities": [{**good["opportunities"][0], "amount": 1e20}]}),
+        ("/v1/kernel/action-results", {"tenant_id": tenant, "results": [{
+            "action_id": "x\x00", "target_metric": "m", "baseline_value": 1, "observed_value": 1, "delta": 0,
+            "confidence": 1, "outcome": "failed"}]}),
+    ]
+    for path, body in bad_bodies:
+        response = await api.post(path, json=body, headers=h)
+        assert response.status_code == 422, (path, response.text)
+    policy = {k: good[k] for k in ("targets", "guardrails", "cfo_guardrails")}
+    policy["cfo_guardrails"]["max_cac_by_segment"] = {"s\x00": 10}
+    response = await api.put(f"/v1/kernel/tenants/{tenant}/policy", json=policy, headers=keys.headers("admin"))
+    assert response.status_code == 422
