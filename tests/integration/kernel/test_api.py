@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.kernel.catalog import default_dictionary, default_executors
-from infra.db.kernel_store import load_catalog
+from infra.db.kernel_store import execute_cycle, load_catalog
 from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
 from tests.unit.kernel.factory import bend, payload
 
@@ -172,3 +172,14 @@ async def test_unstorable_input_is_a_4xx_never_a_500(api: httpx.AsyncClient, key
     policy["cfo_guardrails"]["max_cac_by_segment"] = {"s\x00": 10}
     response = await api.put(f"/v1/kernel/tenants/{tenant}/policy", json=policy, headers=keys.headers("admin"))
     assert response.status_code == 422
+
+
+async def test_execute_cycle_is_idempotent_on_cycle_id(engine: AsyncEngine) -> None:
+    good = await body_for(engine)
+    cycle_id, now = uuid.uuid4(), datetime.now(UTC)
+    async with engine.begin() as conn:
+        first = await execute_cycle(conn, good, cycle_id=cycle_id, now=now)
+    async with engine.begin() as conn:  # a retried activity whose first attempt committed
+        again = await execute_cycle(conn, good, cycle_id=cycle_id, now=now + timedelta(minutes=1))
+    assert first.status == again.status == "completed" and first.result == again.result
+    assert len(await cycles(engine, uuid.UUID(good["tenant_id"]))) == 1
