@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     kernel_deviation_trailing_days: int = Field(default=14, ge=1)
     kernel_deviation_min_points: int = Field(default=3, ge=1)
     kernel_activity_timeout_seconds: float = Field(default=60.0, gt=0)
+    kernel_manual_wait_seconds: float = Field(default=30.0, gt=0)
 
     # voice (deployment-wide Voice Core tuning: identical for every tenant)
     voice_end_of_turn_silence_ms: int = Field(default=500, ge=50)

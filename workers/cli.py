@@ -119,6 +119,29 @@ def cmd_capital_schedules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kernel_schemas(args: argparse.Namespace) -> int:
+    from infra.kernel_schema_files import write_schemas
+
+    for path in write_schemas():
+        print(path)
+    return 0
+
+
+def cmd_kernel_schedule(args: argparse.Namespace) -> int:
+    from infra.temporal.client import connect
+    from infra.temporal.kernel_schedule import ensure_daily_schedule
+
+    settings = _settings(args)
+
+    async def main() -> str:
+        client = await connect(settings.temporal_address or f"127.0.0.1:{settings.temporal_port}",
+                               settings.temporal_namespace)
+        return await ensure_daily_schedule(client, settings, UUID(args.tenant))
+
+    print(asyncio.run(main()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revos", description="Revenue OS")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--tenant", help="tenant id (customers only)")
     create.set_defaults(func=cmd_keys_create)
+
+    kernel = sub.add_parser("kernel", help="revenue kernel").add_subparsers(dest="kernel_command", required=True)
+    kernel.add_parser("schemas", help="write the contract's JSON Schemas to domain/kernel/schemas/").set_defaults(
+        func=cmd_kernel_schemas)
+    schedule = kernel.add_parser("schedule", help="create or update a tenant's daily kernel cycle schedule")
+    schedule.add_argument("--tenant", required=True, help="tenant id")
+    schedule.set_defaults(func=cmd_kernel_schedule)
     return parser
 
 

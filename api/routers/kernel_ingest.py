@@ -6,39 +6,26 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import NowDep, StateDep, TemporalDep, require
 from domain.auth import Principal, Role
 from domain.errors import NotFound
 from domain.kernel.assembly import Deviation, deviation
-from domain.kernel.inputs import MetricPoint, Opportunity, RevenueEvent
-from infra.db.kernel_facts import ingest_metrics, ingest_opportunities, ingest_revenue_events, trailing_values
+from domain.kernel.ingest import ActionResultsIn, MetricsIn, OpportunitiesIn, RevenueEventsIn
+from domain.kernel.inputs import MetricPoint
+from infra.db.kernel_facts import (
+    ingest_action_results,
+    ingest_metrics,
+    ingest_opportunities,
+    ingest_revenue_events,
+    trailing_values,
+)
 from infra.db.kernel_store import latest_policy, tenant_exists
 from infra.settings import Settings
 from infra.temporal.kernel_schedule import start_deviation_cycle
 
 router = APIRouter(prefix="/v1", tags=["kernel ingestion"])
 IngestRoles = Annotated[Principal, Depends(require(Role.SERVICE, Role.ADMIN))]
-BATCH = 20_000
-
-
-class MetricsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    metrics: list[MetricPoint] = Field(min_length=1, max_length=BATCH)
-
-
-class RevenueEventsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    events: list[RevenueEvent] = Field(min_length=1, max_length=BATCH)
-
-
-class OpportunitiesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tenant_id: UUID
-    opportunities: list[Opportunity] = Field(min_length=1, max_length=BATCH)
 
 
 async def _require_tenant(state: StateDep, tenant_id: UUID) -> None:
@@ -47,12 +34,19 @@ async def _require_tenant(state: StateDep, tenant_id: UUID) -> None:
             raise NotFound(f"tenant {tenant_id} does not exist", code="tenant_not_found")
 
 
+def _latest_points(points: list[MetricPoint]) -> list[MetricPoint]:
+    """Per metric, the batch's latest undimensioned point: the value a deviation is judged on."""
+    latest: dict[str, MetricPoint] = {}
+    for p in points:
+        if not p.dimension and (p.metric_id not in latest or p.date >= latest[p.metric_id].date):
+            latest[p.metric_id] = p
+    return list(latest.values())
+
+
 async def _deviations(state: StateDep, body: MetricsIn, settings: Settings) -> list[Deviation]:
     found: list[Deviation] = []
     async with state.engine.connect() as conn:
-        for p in body.metrics:
-            if p.dimension:
-                continue
+        for p in _latest_points(body.metrics):
             trailing = await trailing_values(conn, body.tenant_id, p.metric_id, p.date,
                                              settings.kernel_deviation_trailing_days)
             hit = deviation(p.metric_id, p.value, trailing, settings.kernel_deviation_pct,
@@ -65,7 +59,8 @@ async def _deviations(state: StateDep, body: MetricsIn, settings: Settings) -> l
 @router.post("/metrics", status_code=status.HTTP_201_CREATED)
 async def post_metrics(body: MetricsIn, _: IngestRoles, state: StateDep, now: NowDep,
                        client: TemporalDep) -> dict[str, Any]:
-    """Ingest metric points; a point off its trailing mean by more than the set percentage starts a cycle."""
+    """Ingest metric points; a metric whose latest point is off its trailing mean by more than the set
+    percentage (REVOS_KERNEL_DEVIATION_PCT) starts a cycle, if the tenant has a kernel policy."""
     await _require_tenant(state, body.tenant_id)
     found = await _deviations(state, body, state.settings)
     async with state.engine.begin() as conn:
@@ -97,4 +92,13 @@ async def post_opportunities(body: OpportunitiesIn, _: IngestRoles, state: State
     await _require_tenant(state, body.tenant_id)
     async with state.engine.begin() as conn:
         count = await ingest_opportunities(conn, body.tenant_id, body.opportunities, now)
+    return {"ingested": count}
+
+
+@router.post("/kernel/action-results", status_code=status.HTTP_201_CREATED)
+async def post_action_results(body: ActionResultsIn, _: IngestRoles, state: StateDep, now: NowDep) -> dict[str, int]:
+    """Record measured results of executed kernel actions; the next cycles read them as recent_action_results."""
+    await _require_tenant(state, body.tenant_id)
+    async with state.engine.begin() as conn:
+        count = await ingest_action_results(conn, body.tenant_id, body.results, now)
     return {"ingested": count}

@@ -8,6 +8,9 @@ Gate effects (applied before scoring):
 - cash_constrained: every action carries max_additional_spend capped at 0.5 x max_daily_spend x
   observation days (0 without max_daily_spend); a spend-adding action capped to 0 is removed;
   experiment exposure is halved; observation windows are at most 7 days.
+Experiment exposure before the cash gate: guardrails.max_experiment_exposure_pct (default 20%) x 0.5 /
+1.0 / 1.5 for config.risk_tolerance low / medium (default) / high, never above the guardrail (30%
+without one).
 `guardrails.blocked_actions` matches an action type (e.g. "scale") or a template key. Negative-score
 actions are dropped unless nothing else remains; at most 7 actions, priority 1 = first.
 """
@@ -30,7 +33,7 @@ from domain.kernel.outputs import (
     ProposedChange,
     TargetEntity,
 )
-from domain.kernel.scoring import adjusted_confidence, score_terms
+from domain.kernel.scoring import adjusted_confidence, observed_economics, score_terms
 from domain.kernel.snapshot import Snapshot
 from domain.kernel.types import BindingConstraint, EntityType, Gate
 
@@ -39,6 +42,7 @@ CASH_SPEND_FRACTION = Decimal("0.5")
 CASH_MAX_OBSERVATION_DAYS = 7
 DEFAULT_OBSERVATION_DAYS = 14
 DEFAULT_EXPOSURE_PCT = 20.0
+EXPOSURE_FACTOR = {"low": 0.5, "medium": 1.0, "high": 1.5}
 EXPERIMENT_MIN_SAMPLE = 100
 GATE_REMOVES: dict[Gate, str] = {"payback_exceeded": "demand_scaling", "margin_below_floor": "channel_scaling"}
 GATE_PREFERS: dict[Gate, frozenset[str]] = {
@@ -58,12 +62,20 @@ class Plan:
     cash_scale: Decimal
 
 
+def _exposure(inp: KernelInput) -> float:
+    """Experiment exposure: the guardrail (default 20%) x config.risk_tolerance factor, never above the guardrail."""
+    ceiling = inp.guardrails.max_experiment_exposure_pct
+    limit = min(max(ceiling if ceiling is not None else DEFAULT_EXPOSURE_PCT * 1.5, 0.0), 100.0)
+    base = min(max(ceiling if ceiling is not None else DEFAULT_EXPOSURE_PCT, 0.0), 100.0)
+    risk = inp.config.risk_tolerance if inp.config and inp.config.risk_tolerance else "medium"
+    return min(base * EXPOSURE_FACTOR[risk], limit)
+
+
 def make_plan(inp: KernelInput, gates: list[Gate], entities: Entities) -> Plan:
     """Observation window, exposure and spend limits after the cash gate."""
     configured = inp.config.default_observation_window_days if inp.config else None
     window = configured if configured is not None and configured > 0 else DEFAULT_OBSERVATION_DAYS
-    exposure = inp.guardrails.max_experiment_exposure_pct
-    exposure = min(max(exposure if exposure is not None else DEFAULT_EXPOSURE_PCT, 0.0), 100.0)
+    exposure = _exposure(inp)
     daily = inp.guardrails.max_daily_spend
     cap = max(daily, Decimal(0)) * window if daily is not None else None
     if "cash_constrained" in gates:
@@ -138,13 +150,24 @@ def _aborts(inp: KernelInput, snap: Snapshot) -> list[AbortCondition]:
     return out
 
 
-def _economic(t: ActionTemplate, snap: Snapshot) -> EconomicImpact:
+def _economic(t: ActionTemplate, snap: Snapshot, payback_change: float, margin_pts: float) -> EconomicImpact:
     cac, payback = snap.get("cac_blended"), snap.get("payback_months")
     return EconomicImpact(
         delta_cac=round(cac * t.cac_change, 2) if cac is not None else None,
-        delta_payback_months=round(payback * t.payback_change, 2) if payback is not None else None,
-        delta_margin_pct=t.margin_pts,
+        delta_payback_months=round(payback * payback_change, 2) if payback is not None else None,
+        delta_margin_pct=round(margin_pts, 4),
     )
+
+
+def _experiment(t: ActionTemplate, inp: KernelInput, plan: Plan) -> Experiment | None:
+    """Equal treatment and control groups of the exposure (at most 50% each); sample >= 100."""
+    if t.type != "experiment":
+        return None
+    treatment = round(min(plan.exposure_pct, 50.0), 2)
+    sample = max(EXPERIMENT_MIN_SAMPLE, (inp.config.min_sample_size or 0) if inp.config else 0)
+    return Experiment(hypothesis=f"{t.note} It should move {t.target_metric} {t.direction} by {t.magnitude_pct:g}%.",
+                      control_group_pct=treatment, treatment_group_pct=treatment, min_sample_size=sample,
+                      success_metric=t.target_metric, success_threshold=t.magnitude_pct)
 
 
 def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: Entities, plan: Plan,
@@ -154,19 +177,15 @@ def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: 
     spend = _spend(t, entities, plan)
     if not available or (t.spend > 0 and spend <= 0 and "cash_constrained" in gates):
         return None
-    confidence = adjusted_confidence(t.key, t.base_confidence, inp.recent_action_results or [])
-    terms = score_terms(confidence=confidence, revenue_lift=t.revenue_lift, payback_change=t.payback_change,
-                        margin_pts=t.margin_pts, additional_spend=float(spend), cash_scale=float(plan.cash_scale),
+    results = inp.recent_action_results or []
+    confidence = adjusted_confidence(t.key, t.base_confidence, results)
+    payback_change, margin_pts = observed_economics(t.key, t.payback_change, t.margin_pts, results,
+                                                    snap.get("payback_months"))
+    terms = score_terms(confidence=confidence, revenue_lift=t.revenue_lift, payback_change=payback_change,
+                        margin_pts=margin_pts, additional_spend=float(spend), cash_scale=float(plan.cash_scale),
                         tolerance=inp.cfo_guardrails.cash_risk_tolerance)
     capped = "cash_constrained" in gates or t.spend > 0
-    experiment = None
-    if t.type == "experiment":
-        treatment = round(min(plan.exposure_pct, 50.0), 2)
-        sample = max(EXPERIMENT_MIN_SAMPLE, (inp.config.min_sample_size or 0) if inp.config else 0)
-        experiment = Experiment(hypothesis=f"{t.note} It should move {t.target_metric} {t.direction} by "
-                                f"{t.magnitude_pct:g}%.", control_group_pct=treatment, treatment_group_pct=treatment,
-                                min_sample_size=sample, success_metric=t.target_metric,
-                                success_threshold=t.magnitude_pct)
+    experiment = _experiment(t, inp, plan)
     return Action(
         action_id=f"{t.key}@{entity.id}" if entity else t.key, priority=1, owner_subsystem=t.owner, type=t.type,
         target_metric=t.target_metric, target_entity=entity, proposed_change=_change(t, entities),
@@ -177,7 +196,7 @@ def build_action(t: ActionTemplate, inp: KernelInput, snap: Snapshot, entities: 
         experiment=experiment, observation_window_days=plan.window_days,
         expected_impact=ExpectedImpact(metric_id=t.target_metric, direction=t.direction,
                                        magnitude_pct=t.magnitude_pct, confidence=round(confidence, 4)),
-        expected_economic_impact=_economic(t, snap), notes_for_humans=t.note,
+        expected_economic_impact=_economic(t, snap, payback_change, margin_pts), notes_for_humans=t.note,
     )
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from domain.kernel.ingest import reject_nul
 from domain.kernel.inputs import CfoGuardrails, Guardrails, KernelConfig, Targets
 from domain.kernel.outputs import Action, KernelOutput
 from domain.kernel.types import TriggerType
@@ -30,6 +31,12 @@ class KernelPolicy(BaseModel):
     cfo_guardrails: CfoGuardrails
     config: KernelConfig | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        reject_nul(data)
+        return data
+
 
 @dataclass(frozen=True)
 class StoredFacts:
@@ -39,6 +46,7 @@ class StoredFacts:
     revenue_events: Sequence[dict[str, Any]]
     campaigns: Sequence[dict[str, Any]]
     opportunities: Sequence[dict[str, Any]]
+    action_results: Sequence[dict[str, Any]] = ()
 
 
 def analysis_window(now: datetime, days: int) -> tuple[date, date]:
@@ -63,6 +71,8 @@ def build_input(tenant_id: str, policy: dict[str, Any] | None, trigger: TriggerT
         "campaigns": list(facts.campaigns),
         "opportunities": list(facts.opportunities),
     }
+    if facts.action_results:
+        body["recent_action_results"] = list(facts.action_results)
     if policy is not None:
         body.update({k: v for k, v in policy.items() if v is not None})
     return body

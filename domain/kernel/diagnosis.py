@@ -16,7 +16,8 @@ Binding constraint, first rule that holds:
 2. economics: cac_blended > targets.cac_max, or payback_months > targets.payback_max_months, or
    gross_margin_pct < targets.gross_margin_min, or a segment's CAC above its max_cac_by_segment cap.
 3. demand vs conversion: demand_gap = 1 - pipeline_total / targets.pipeline_total (or, without a
-   pipeline target, 1 - weighted open pipeline / targets.bookings_new); conversion_gap =
+   pipeline target, 1 - weighted open pipeline / targets.bookings_new; without either, 1 - arr /
+   targets.arr_target); conversion_gap =
    1 - bookings_new / targets.bookings_new. demand if demand_gap >= conversion_gap and demand_gap > 0;
    conversion if conversion_gap > 0; otherwise demand (targets met: growth is the next constraint).
 """
@@ -91,9 +92,13 @@ def _economics_breach(inp: KernelInput, snap: Snapshot) -> tuple[str, str] | Non
     return None
 
 
+CLOSED_STAGES = frozenset({"closed_won", "closed_lost", "won", "lost"})
+
+
 def weighted_pipeline(inp: KernelInput) -> float:
-    """Sum of open opportunity amount x win probability (probability clamped to 0-1)."""
-    return sum(float(o.amount) * min(max(o.win_probability, 0.0), 1.0) for o in inp.opportunities)
+    """Sum of open opportunity amount x win probability (clamped to 0-1); closed stages are left out."""
+    return sum(float(o.amount) * min(max(o.win_probability, 0.0), 1.0) for o in inp.opportunities
+               if o.stage.strip().lower() not in CLOSED_STAGES)
 
 
 def _gap(actual: float | None, target: float | None) -> float | None:
@@ -110,6 +115,8 @@ def growth_gaps(inp: KernelInput, snap: Snapshot) -> tuple[float, float]:
     demand = _gap(snap.get("pipeline_total"), pipeline_target)
     if demand is None:
         demand = _gap(weighted_pipeline(inp), bookings_target)
+    if demand is None and t.arr_target is not None:
+        demand = _gap(snap.get("arr"), float(t.arr_target))
     conversion = _gap(snap.get("bookings_new"), bookings_target)
     return demand or 0.0, conversion or 0.0
 

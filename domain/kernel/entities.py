@@ -6,7 +6,8 @@
   never the top campaign unless it is the only one spending.
 - top_channel: the channel with the most attributed revenue; ties by name.
 - segment_over_cap: the first segment (by name) whose CAC is above its cap.
-A campaign is active unless its status is paused, completed, ended, archived or cancelled.
+A campaign is active unless its status is paused, completed, ended, archived or cancelled, or its
+end_date is before the analysis window's end.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def _revenue_by(inp: KernelInput) -> tuple[dict[str, Decimal], dict[str, Decimal
 def choose_entities(inp: KernelInput, segments_over_cap: list[str]) -> Entities:
     """The module's entity rules applied to one input."""
     by_campaign, by_channel = _revenue_by(inp)
-    active = [c for c in inp.campaigns if c.status.strip().lower() not in INACTIVE]
+    end = inp.analysis_window.end_date
+    active = [c for c in inp.campaigns if c.status.strip().lower() not in INACTIVE
+              and (c.end_date is None or c.end_date >= end)]
     one = Decimal(1)
 
     def roi(c: Campaign) -> Decimal:

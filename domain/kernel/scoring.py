@@ -10,6 +10,11 @@ Each term is in [-1, 1] (cash_risk in [0, 1]); `c` is the action's confidence (a
   max_daily_spend x observation days (else the remaining active-campaign budget), and the risk factor is
   1.0 / 0.75 / 0.5 for cash_risk_tolerance low / medium / high.
 
+Economic feedback: when recent results of the same template report economic_deltas, the mean
+measured delta_payback_months (as a fraction of current payback_months) replaces the template's
+payback estimate, and the mean delta_margin_pct replaces its margin estimate, in the score and in
+expected_economic_impact.
+
 Feedback: for each recent_action_result whose action_id starts with the template key (`key` or
 `key@entity`), confidence moves by +0.15 x result.confidence (successful), -0.25 x result.confidence
 (failed), 0 (inconclusive); the result is clamped to [0.05, 0.95].
@@ -84,3 +89,16 @@ def adjusted_confidence(key: str, base: float, results: Iterable[ActionResult]) 
         if template_key(r.action_id) == key:
             value += FEEDBACK_STEP[r.outcome] * clamp(r.confidence, 0.0, 1.0)
     return clamp(value, *CONFIDENCE_BOUNDS)
+
+
+def observed_economics(key: str, payback_change: float, margin_pts: float, results: Iterable[ActionResult],
+                       current_payback: float | None) -> tuple[float, float]:
+    """(payback_change, margin_pts): the template's estimates, or what its recent results measured."""
+    mine = [r.economic_deltas for r in results if template_key(r.action_id) == key and r.economic_deltas]
+    paybacks = [d.delta_payback_months for d in mine if d.delta_payback_months is not None]
+    margins = [d.delta_margin_pct for d in mine if d.delta_margin_pct is not None]
+    if paybacks and current_payback:
+        payback_change = clamp(sum(paybacks) / len(paybacks) / current_payback)
+    if margins:
+        margin_pts = sum(margins) / len(margins)
+    return payback_change, margin_pts

@@ -108,7 +108,7 @@ def check_sufficiency(inp: KernelInput) -> KernelError | None:
 
 
 def output_violations(out: KernelOutput, dictionary: MetricDictionary, executors: ExecutorMap) -> list[str]:
-    """Output validation rules 1-7; an empty list means the output may be returned."""
+    """Output validation rules 1-7 (plus: experiment design iff type experiment); empty means valid."""
     problems: list[str] = []
     if not 1 <= len(out.actions) <= 7:
         problems.append(f"rule 1: actions has {len(out.actions)} items, must have 1-7")
@@ -119,6 +119,8 @@ def output_violations(out: KernelOutput, dictionary: MetricDictionary, executors
             problems.append(f"rule 3: action {a.action_id} owner_subsystem {a.owner_subsystem!r} has no executor")
         if not isinstance(a.cfo_score, float | int) or not math.isfinite(a.cfo_score):
             problems.append(f"rule 6: action {a.action_id} has no cfo_score")
+        if (a.type == "experiment") != (a.experiment is not None):
+            problems.append(f"experiment: action {a.action_id} must carry an experiment design iff type is experiment")
     if out.cycle_summary.binding_constraint not in CONSTRAINTS:
         problems.append(f"rule 4: binding_constraint {out.cycle_summary.binding_constraint!r} is not allowed")
     ids = [a.action_id for a in out.actions]

@@ -8,7 +8,7 @@ campaigns when those tables do not exist (to_regclass), so the kernel works with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
@@ -18,8 +18,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.kernel.assembly import StoredFacts
-from domain.kernel.inputs import MetricPoint, Opportunity, RevenueEvent
-from infra.db.tables_kernel import metrics, opportunities, revenue_events
+from domain.kernel.inputs import ActionResult, MetricPoint, Opportunity, RevenueEvent
+from infra.db.tables_kernel import kernel_action_results, metrics, opportunities, revenue_events
 
 CLOSED_STAGES = ("closed_won", "closed_lost", "won", "lost")
 
@@ -81,6 +81,23 @@ async def ingest_opportunities(conn: AsyncConnection, tenant_id: UUID, opps: Seq
     return len(rows)
 
 
+async def ingest_action_results(conn: AsyncConnection, tenant_id: UUID, results: Sequence[ActionResult],
+                                now: datetime) -> int:
+    rows = [{"tenant_id": tenant_id, "result": r.model_dump(mode="json", exclude_none=True), "recorded_at": now}
+            for r in results]
+    if rows:
+        await conn.execute(insert(kernel_action_results), rows)
+    return len(rows)
+
+
+async def recent_action_results(conn: AsyncConnection, tenant_id: UUID, since: datetime) -> list[dict[str, Any]]:
+    """Results recorded since `since`, oldest first (all of them feed back into the next cycle)."""
+    query = select(kernel_action_results.c.result).where(
+        kernel_action_results.c.tenant_id == tenant_id, kernel_action_results.c.recorded_at >= since).order_by(
+        kernel_action_results.c.id)
+    return list((await conn.execute(query)).scalars())
+
+
 async def trailing_values(conn: AsyncConnection, tenant_id: UUID, metric_id: str, before: date,
                           days: int) -> list[float]:
     """Undimensioned values of a metric in the `days` before `before`, excluding rows ingested now."""
@@ -122,10 +139,13 @@ async def _open_opportunities(conn: AsyncConnection, tenant_id: UUID) -> list[di
 
 async def load_facts(conn: AsyncConnection, tenant_id: UUID, window: tuple[date, date],
                      campaigns: CampaignSource) -> StoredFacts:
+    """Everything a cycle reads; action results recorded since the window's first day feed back."""
     start, end = window
+    since = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
     return StoredFacts(
         metrics=await _metrics(conn, tenant_id, start, end),
         revenue_events=await _revenue(conn, tenant_id, start, end),
         campaigns=await campaigns.campaigns(conn, tenant_id, start),
         opportunities=await _open_opportunities(conn, tenant_id),
+        action_results=await recent_action_results(conn, tenant_id, since),
     )

@@ -1,6 +1,7 @@
 """Kernel tables: the metric dictionary and executor map (seeded), what cycles read, and the cycles.
 
-metrics, revenue_events, opportunities, kernel_policies and kernel_cycles are append-only
+metrics, revenue_events, opportunities, kernel_action_results (measured results of executed actions,
+the learning feedback), kernel_policies and kernel_cycles are append-only
 (triggers in 0004_kernel). An opportunity's current state is its latest row; a policy's too.
 Campaign budgets and spend are read from the capital domain's tables when they exist.
 """
@@ -84,6 +85,15 @@ opportunities = Table(
     Index("ix_opportunities_tenant_id_row", "tenant_id", "id", "row_id"),
 )
 
+kernel_action_results = Table(
+    "kernel_action_results", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("tenant_id", UUID(as_uuid=True), ForeignKey("tenants.id"), nullable=False),
+    Column("result", JSONB, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_kernel_action_results_tenant", "tenant_id", "recorded_at"),
+)
+
 kernel_policies = Table(
     "kernel_policies", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
@@ -107,4 +117,5 @@ kernel_cycles = Table(
     Index("ix_kernel_cycles_tenant_done", "tenant_id", "executed_at", postgresql_where=text("status = 'completed'")),
 )
 
-APPEND_ONLY = ("metrics", "revenue_events", "opportunities", "kernel_policies", "kernel_cycles")
+APPEND_ONLY = ("metrics", "revenue_events", "opportunities", "kernel_action_results", "kernel_policies",
+               "kernel_cycles")

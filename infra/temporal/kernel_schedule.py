@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from temporalio.client import (
@@ -17,6 +18,7 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
     ScheduleUpdateInput,
+    WorkflowHandle,
 )
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -71,12 +73,18 @@ async def ensure_daily_schedule(client: Client, settings: Settings, tenant_id: U
     return sid
 
 
-async def run_manual_cycle(client: Client, settings: Settings, tenant_id: UUID, source: str) -> KernelCycleResult:
-    """Start a manual cycle and wait for its result."""
-    return await client.execute_workflow(
+async def start_manual_cycle(client: Client, settings: Settings, tenant_id: UUID,
+                             source: str) -> WorkflowHandle[Any, KernelCycleResult]:
+    """Start a manual cycle; the handle's result() is the KernelCycleResult."""
+    return await client.start_workflow(
         KernelCycleWorkflow.run, cycle_input(settings, tenant_id, "manual", source),
         id=f"kernel-manual-{tenant_id}-{uuid.uuid4().hex[:12]}", task_queue=settings.queue(queues.KERNEL),
         search_attributes=_attributes(tenant_id))
+
+
+async def run_manual_cycle(client: Client, settings: Settings, tenant_id: UUID, source: str) -> KernelCycleResult:
+    """Start a manual cycle and wait for its result."""
+    return await (await start_manual_cycle(client, settings, tenant_id, source)).result()
 
 
 async def start_deviation_cycle(client: Client, settings: Settings, tenant_id: UUID, key: str) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.kernel.catalog import default_dictionary, default_executors
+from infra.db.kernel_store import execute_cycle, load_catalog
 from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
 from tests.unit.kernel.factory import bend, payload
 
@@ -122,3 +126,60 @@ async def test_old_trigger_is_refused_and_stored_as_an_error(
     rows = await cycles(engine, uuid.UUID(good["tenant_id"]))
     assert [(r["status"], r["error_code"]) for r in rows] == [("error", "INVALID_INPUT")]
     assert (await post(api, keys, good)).status_code == 200, "a refused cycle does not count as the last cycle"
+
+
+async def test_concurrent_triggers_cannot_both_pass_the_12_hour_rule(
+    api: httpx.AsyncClient, keys: Any, engine: AsyncEngine
+) -> None:
+    good = await body_for(engine)
+    responses = await asyncio.gather(*(post(api, keys, good) for _ in range(6)))
+    assert sorted(r.status_code for r in responses) == [200] + [429] * 5
+    rows = await cycles(engine, uuid.UUID(good["tenant_id"]))
+    assert sorted(r["status"] for r in rows) == ["completed"] + ["error"] * 5
+
+
+async def test_migration_seeds_the_metric_dictionary_and_executor_map(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        dictionary, executors = await load_catalog(conn)
+    assert dictionary == default_dictionary() and executors == default_executors()
+    assert {"pipeline_total", "bookings_new", "cac_blended", "gross_margin_pct", "payback_months", "revenue_per_fte",
+            "runway_months"} <= set(dictionary)
+    assert set(executors) == {"campaigns", "crm", "pricing", "routing", "content"}
+
+
+async def test_unstorable_input_is_a_4xx_never_a_500(api: httpx.AsyncClient, keys: Any, engine: AsyncEngine) -> None:
+    good = await body_for(engine)
+    tenant, h = good["tenant_id"], keys.headers("service")
+    nan = json.dumps(good).replace('"value": 900.0', '"value": NaN', 1).encode()
+    nul = json.dumps(bend(good, "trigger.source", "cron\x00daily")).encode()
+    for raw in (nan, nul):
+        response = await api.post("/v1/kernel/cycles", content=raw, headers=h)
+        assert response.status_code == 400 and response.json()["code"] == "INVALID_INPUT", response.text
+    point = {"metric_id": "pipeline_total", "value": 1e30, "date": "2026-11-01"}
+    bad_bodies = [
+        ("/v1/metrics", {"tenant_id": tenant, "metrics": [point]}),
+        ("/v1/metrics", {"tenant_id": tenant, "metrics": [{**point, "value": 1, "metric_id": "a\x00b"}]}),
+        ("/v1/revenue-events", {"tenant_id": tenant, "events": [{**good["revenue_events"][0], "amount": 1e17}]}),
+        ("/v1/opportunities", {"tenant_id": tenant, "opportunities": [{**good["opportunities"][0], "amount": 1e20}]}),
+        ("/v1/kernel/action-results", {"tenant_id": tenant, "results": [{
+            "action_id": "x\x00", "target_metric": "m", "baseline_value": 1, "observed_value": 1, "delta": 0,
+            "confidence": 1, "outcome": "failed"}]}),
+    ]
+    for path, body in bad_bodies:
+        response = await api.post(path, json=body, headers=h)
+        assert response.status_code == 422, (path, response.text)
+    policy = {k: good[k] for k in ("targets", "guardrails", "cfo_guardrails")}
+    policy["cfo_guardrails"]["max_cac_by_segment"] = {"s\x00": 10}
+    response = await api.put(f"/v1/kernel/tenants/{tenant}/policy", json=policy, headers=keys.headers("admin"))
+    assert response.status_code == 422
+
+
+async def test_execute_cycle_is_idempotent_on_cycle_id(engine: AsyncEngine) -> None:
+    good = await body_for(engine)
+    cycle_id, now = uuid.uuid4(), datetime.now(UTC)
+    async with engine.begin() as conn:
+        first = await execute_cycle(conn, good, cycle_id=cycle_id, now=now)
+    async with engine.begin() as conn:  # a retried activity whose first attempt committed
+        again = await execute_cycle(conn, good, cycle_id=cycle_id, now=now + timedelta(minutes=1))
+    assert first.status == again.status == "completed" and first.result == again.result
+    assert len(await cycles(engine, uuid.UUID(good["tenant_id"]))) == 1

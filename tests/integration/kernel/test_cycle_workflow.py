@@ -13,12 +13,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, ScheduleOverlapPolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from domain.kernel.outputs import KernelOutput
 from infra.db.event_store import EventStore
 from infra.settings import Settings
-from infra.temporal.kernel_schedule import ensure_daily_schedule, run_manual_cycle, schedule_id
+from infra.temporal import queues
+from infra.temporal.kernel_schedule import cycle_input, ensure_daily_schedule, run_manual_cycle, schedule_id
 from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
+from workflows.kernel_cycle import KernelCycleWorkflow
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 KERNEL = "workers.kernel:kernel_bundle"
@@ -61,7 +65,7 @@ async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
     assert sid == schedule_id(tenant)
 
 
-async def test_manual_cycle_files_governed_actions_as_recommendations_without_governance(
+async def test_manual_cycle_files_or_records_every_governed_action(
     worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
 ) -> None:
     now = datetime.now(UTC)
@@ -141,3 +145,44 @@ async def test_campaigns_come_from_capital_tables_when_present(
     assert stored == [{"id": str(campaign), "name": "Search", "status": "active", "objective": "unspecified",
                        "budget_total": 5000.0, "budget_spent": 1500.5,
                        "start_date": (now.date() - timedelta(days=40)).isoformat()}]
+
+
+async def test_workflow_history_replays_deterministically(
+    worker: Any, settings: Settings, engine: AsyncEngine, temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    tenant = await make_tenant(engine, now)
+    await seed_facts(engine, tenant, now)
+    wid = f"kernel-replay-{uuid.uuid4().hex[:8]}"
+    async with worker(KERNEL):
+        await temporal_client.execute_workflow(
+            KernelCycleWorkflow.run, cycle_input(settings, tenant, "manual", "replay-test"), id=wid,
+            task_queue=settings.queue(queues.KERNEL))
+    history = await temporal_client.get_workflow_handle(wid).fetch_history()
+    await Replayer(workflows=[KernelCycleWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+
+
+async def test_recorded_action_results_feed_back_into_stored_cycles(
+    worker: Any, api: httpx.AsyncClient, keys: Any, settings: Settings, engine: AsyncEngine,
+    temporal_client: Client
+) -> None:
+    now = datetime.now(UTC)
+    plain, learned = await make_tenant(engine, now), await make_tenant(engine, now)
+    for tenant in (plain, learned):
+        await seed_facts(engine, tenant, now)
+    async with worker(KERNEL):
+        first = await run_manual_cycle(temporal_client, settings, plain, "t")
+        before = KernelOutput.model_validate(first.cycle.result)
+        top = before.actions[0]
+        failure = {"action_id": top.action_id, "target_metric": top.target_metric, "baseline_value": 100,
+                   "observed_value": 90, "delta": -10, "confidence": 1.0, "outcome": "failed"}
+        recorded = await api.post("/v1/kernel/action-results", headers=keys.headers("service"),
+                                  json={"tenant_id": str(learned), "results": [failure, failure]})
+        assert recorded.status_code == 201
+        second = await run_manual_cycle(temporal_client, settings, learned, "t")
+        after = KernelOutput.model_validate(second.cycle.result)
+    same = next((a for a in after.actions if a.action_id == top.action_id), None)
+    assert same is None or same.expected_impact.confidence < top.expected_impact.confidence
+    assert after.actions[0].action_id != top.action_id
+    stored = await cycles(engine, learned)
+    assert stored[0]["input"]["recent_action_results"] == [failure, failure]

@@ -22,8 +22,13 @@ def series(metric_id: str, values: list[float], end: date = END, **extra: Any) -
             for i, v in enumerate(values)]
 
 
-def payload(at: datetime = NOW, **metric_overrides: float) -> dict[str, Any]:
-    """A valid input at `at`: demand binds (pipeline 40% short), no gate fires, three campaigns, two channels."""
+def payload(**overrides: Any) -> dict[str, Any]:
+    """A valid input at `at` (default NOW): demand binds (pipeline 40% short), no gate fires, three campaigns.
+
+    Other keyword arguments override the latest value of a metric, e.g. `payload(payback_months=20)`.
+    """
+    at: datetime = overrides.pop("at", NOW)
+    metric_overrides: dict[str, float] = overrides
     end = at.date() - timedelta(days=1)
     latest = {"pipeline_total": 300_000.0, "bookings_new": 95_000.0, "cac_blended": 900.0, "gross_margin_pct": 70.0,
               "payback_months": 10.0, "revenue_per_fte": 180_000.0, "runway_months": 20.0, **metric_overrides}
@@ -70,7 +75,7 @@ def bend(base: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     *parents, last = path.split(".")
     node = out
     for p in parents:
-        node = node[p]
+        node = node[int(p)] if isinstance(node, list) else node[p]
     if value is DELETE:
         node.pop(last, None)
     else:

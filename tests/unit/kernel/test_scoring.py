@@ -164,3 +164,16 @@ def test_repeated_failures_can_reorder_actions() -> None:
     first = output(payload()).actions[0].action_id
     p = bend(payload(), "recent_action_results", [result(first, "failed")] * 3)
     assert output(p).actions[0].action_id != first
+
+
+def test_measured_economic_deltas_replace_the_estimates() -> None:
+    before = action(output(payload()), "outbound_sequence")
+    worse = {**result("outbound_sequence", "inconclusive"),
+             "economic_deltas": {"delta_payback_months": 0.5, "delta_margin_pct": -0.3}}
+    after = action(output(bend(payload(), "recent_action_results", [worse])), "outbound_sequence")
+    assert before.expected_economic_impact and after.expected_economic_impact
+    assert before.expected_economic_impact.delta_payback_months == pytest.approx(-0.3)  # 10 months x -3%
+    assert after.expected_economic_impact.delta_payback_months == pytest.approx(0.5)
+    assert after.expected_economic_impact.delta_margin_pct == pytest.approx(-0.3)
+    assert after.expected_impact.confidence == before.expected_impact.confidence  # inconclusive
+    assert after.cfo_score < before.cfo_score

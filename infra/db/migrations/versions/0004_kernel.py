@@ -1,5 +1,5 @@
 """Kernel: metric dictionary and executor map (seeded), metrics, revenue events, opportunities,
-kernel policies and kernel cycles (append-only).
+action results, kernel policies and kernel cycles (append-only).
 
 Revision ID: 0004_kernel
 Revises: 0001_spine
@@ -17,7 +17,8 @@ down_revision = "0001_spine"
 branch_labels = None
 depends_on = None
 
-APPEND_ONLY = ("metrics", "revenue_events", "opportunities", "kernel_policies", "kernel_cycles")
+APPEND_ONLY = ("metrics", "revenue_events", "opportunities", "kernel_action_results", "kernel_policies",
+               "kernel_cycles")
 MONEY = sa.Numeric(18, 2)
 
 
@@ -91,6 +92,14 @@ def _facts() -> None:
 
 def _cycles() -> None:
     op.create_table(
+        "kernel_action_results",
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+        _tenant(),
+        sa.Column("result", JSONB, nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_kernel_action_results_tenant", "kernel_action_results", ["tenant_id", "recorded_at"])
+    op.create_table(
         "kernel_policies",
         sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
         _tenant(),
@@ -129,6 +138,6 @@ def downgrade() -> None:
     for table in APPEND_ONLY:
         for statement in drop_append_only_ddl(table):
             op.execute(statement)
-    for table in ("kernel_cycles", "kernel_policies", "opportunities", "revenue_events", "metrics",
-                  "executor_map", "metric_dictionary"):
+    for table in ("kernel_cycles", "kernel_policies", "kernel_action_results", "opportunities", "revenue_events",
+                  "metrics", "executor_map", "metric_dictionary"):
         op.drop_table(table)
