@@ -130,15 +130,17 @@ async def test_campaigns_come_from_capital_tables_when_present(
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now)
     campaign = uuid.uuid4()
-    async with engine.begin() as conn:  # the capital domain's fixed names and columns, created here
-        await conn.execute(text("CREATE TABLE campaigns (id uuid PRIMARY KEY, tenant_id uuid, name text, status "
-                                "text, capital_budget_usd numeric, start_date date, end_date date)"))
-        await conn.execute(text("CREATE TABLE cost_rollups (date date, campaign_id uuid, experiment_id uuid, "
-                                "source text, cost_usd numeric)"))
-        await conn.execute(text("INSERT INTO campaigns VALUES (:id, :t, 'Search', 'active', 5000, :d, NULL)"),
-                           {"id": campaign, "t": tenant, "d": now.date() - timedelta(days=40)})
-        await conn.execute(text("INSERT INTO cost_rollups VALUES (:d, :c, NULL, 'twilio', 1200.50), "
-                                "(:d, :c, NULL, 'gcp', 300)"), {"d": now.date(), "c": campaign})
+    product = uuid.uuid4()
+    async with engine.begin() as conn:  # the capital domain's own migrated tables
+        await conn.execute(text("INSERT INTO products (id, tenant_id, name) VALUES (:id, :t, 'Calculator')"),
+                           {"id": product, "t": tenant})
+        await conn.execute(text("INSERT INTO campaigns (id, tenant_id, product_id, name, owner_user_id, status, "
+                                "capital_budget_usd, start_date) VALUES (:id, :t, :p, 'Search', 'owner', 'active', "
+                                "5000, :d)"),
+                           {"id": campaign, "t": tenant, "p": product, "d": now.date() - timedelta(days=40)})
+        await conn.execute(text("INSERT INTO cost_rollups (date, campaign_id, experiment_id, source, cost_usd) "
+                                "VALUES (:d, :c, NULL, 'twilio', 1200.50), (:d, :c, NULL, 'gcp', 300)"),
+                           {"d": now.date(), "c": campaign})
     async with worker(KERNEL):
         await run_manual_cycle(temporal_client, settings, tenant, source="test")
     stored = (await cycles(engine, tenant))[0]["input"]["campaigns"]
