@@ -8,6 +8,8 @@ absent (ImportError) it reports `available = False` and the kernel only records 
 from __future__ import annotations
 
 import importlib
+import json
+import re
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -40,7 +42,22 @@ class KernelIssue(BaseModel):
             "title": f"Kernel recommends {action['type']} by {action['owner_subsystem']}: {action['action_id']}",
             "summary": action.get("notes_for_humans", ""),
             "action": action,
+            # Governance's change schema: the action as one change to its owner subsystem's capability,
+            # so a registered capability turns the recommendation into a draft for the founder.
+            "requested_changes": [requested_change(action)],
         }
+
+
+def requested_change(action: dict[str, Any]) -> dict[str, Any]:
+    """{capability, key, value} for governance: owner subsystem, the changed field, its new value."""
+    change = action.get("proposed_change") or {}
+    key = re.sub(r"[^A-Za-z0-9_]", "_", str(change.get("field") or "setting"))[:100]
+    if not re.match(r"[A-Za-z_]", key):
+        key = f"f_{key}"[:100]
+    value = change.get("new_value")
+    if not (value is None or isinstance(value, str | int | float | bool)):
+        value = json.dumps(value, sort_keys=True, default=str)
+    return {"capability": str(action.get("owner_subsystem", "unknown")), "key": key, "value": value}
 
 
 class FiledIssue(BaseModel):
