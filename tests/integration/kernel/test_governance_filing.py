@@ -81,4 +81,5 @@ async def test_kernel_action_on_a_registered_capability_waits_for_the_founder_as
                 break
             await asyncio.sleep(0.1)
     assert drafts, "the kernel's action did not become a draft contract"
-    assert drafts[0]["proposed_changes"]["changes"] == [{"capability": "pricing", "key": "max_discount_pct", "value": 10}]
+    expected = [{"capability": "pricing", "key": "max_discount_pct", "value": 10}]
+    assert drafts[0]["proposed_changes"]["changes"] == expected
