@@ -96,7 +96,7 @@ def advance_capture(
     if state.phase is CapturePhase.FAILED:
         return CaptureStep(state=state, say="", outcome=config.on_failure, events=[])
     if state.phase is CapturePhase.CONFIRMING and state.candidate is not None:
-        return _confirming(config, state, turn, now, timezone)
+        return _confirming(config, state, state.candidate, turn, now, timezone)
     return _asking(config, state, turn, now, timezone)
 
 
@@ -129,23 +129,24 @@ def _parse_turn(kind: CaptureKind, state: CaptureState, turn: CallerTurn, now: d
     return result
 
 
-def _confirming(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: datetime, tz: str) -> CaptureStep:
-    assert state.candidate is not None
+def _confirming(
+    config: CaptureConfig, state: CaptureState, candidate: str, turn: CallerTurn, now: datetime, tz: str
+) -> CaptureStep:
     answer, rest = _answer(turn)
     if config.kind is CaptureKind.PHONE and len(_digits(turn.dtmf)) > 2:
         answer, result = Answer.NO, parse_phone_dtmf(turn.dtmf)
     elif answer is Answer.UNCLEAR and not turn.text.strip():
-        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, state.candidate, tz)))
+        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, candidate, tz)))
     else:
         text = rest if answer is not Answer.UNCLEAR else turn.text
-        result = OPS[config.kind].repair(state.candidate, text, now, tz) if text.strip() else ParseResult(ok=False)
-    changed = result.ok and result.value is not None and result.value != state.candidate
+        result = OPS[config.kind].repair(candidate, text, now, tz) if text.strip() else ParseResult(ok=False)
+    changed = result.ok and result.value is not None and result.value != candidate
     if answer is Answer.YES and not changed:
         return _confirm(state)
-    if answer is Answer.UNCLEAR and result.ok and result.value == state.candidate:
+    if answer is Answer.UNCLEAR and result.ok and result.value == candidate:
         return _confirm(state)  # the caller repeated the same value back
     if answer is Answer.UNCLEAR and not changed:
-        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, state.candidate, tz)))
+        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, candidate, tz)))
     return _rejected(config, state, result if changed else None)
 
 

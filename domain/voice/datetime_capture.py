@@ -17,6 +17,9 @@ from domain.voice.spoken import ParseResult, failure, success
 PART_HOURS = {"morning": 9, "lunch": 12, "lunchtime": 12, "arvo": 14, "afternoon": 14, "evening": 18, "tonight": 19,
               "night": 19}  # fmt: skip
 _PM_PARTS = {"arvo", "afternoon", "evening", "tonight", "night"}
+# When a part of today has already begun, the next whole hour before it ends is offered instead.
+PART_ENDS = {"morning": 12, "lunch": 14, "lunchtime": 14, "arvo": 17, "afternoon": 17, "evening": 21, "tonight": 22,
+             "night": 22}  # fmt: skip
 HORIZON = timedelta(days=366)
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 _W = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
@@ -195,11 +198,21 @@ def resolve(parts: Parts, now: datetime, zone: ZoneInfo) -> ParseResult:
     at = time(hour, parts.minute)
     day = parts.day or local.date()
     moment = datetime.combine(day, at, tzinfo=zone)
+    if parts.hour is None and parts.day is not None and moment <= local and day == local.date():
+        moment = _later_in_part(local, parts.part or "") or moment
     if parts.day is None and moment <= local:
         moment = datetime.combine(day + timedelta(days=1), at, tzinfo=zone)
     if moment <= local:
         return failure("in_past")
     return _validated(moment.isoformat(), local)
+
+
+def _later_in_part(local: datetime, part: str) -> datetime | None:
+    """E.g. "this arvo" said at 3:20 pm: 4 pm, while the afternoon lasts."""
+    next_hour = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if next_hour.date() == local.date() and next_hour.hour < PART_ENDS.get(part, 0):
+        return next_hour
+    return None
 
 
 def _validated(value: str, local: datetime) -> ParseResult:

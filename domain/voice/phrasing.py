@@ -114,6 +114,11 @@ def closing_without_confirmation() -> str:
     return "No worries. Someone will give you a call back to sort out the details. Have a great day. Bye!"
 
 
+def closing_nothing_captured() -> str:
+    """The end of a call where no detail was captured."""
+    return "Thanks for calling. Feel free to call back any time. Bye!"
+
+
 def still_there(prompt: str) -> str:
     """A silence reprompt."""
     return f"Are you still there? {prompt}".strip()

@@ -18,6 +18,7 @@ PARSED = [
     ("this arvo", "2026-11-25T14:00:00+11:00"),
     ("this afternoon at 4", "2026-11-25T16:00:00+11:00"),
     ("tonight", "2026-11-25T19:00:00+11:00"),
+    ("this morning", "2026-11-25T10:00:00+11:00"),
     ("tonight at 7", "2026-11-25T19:00:00+11:00"),
     ("in the morning", "2026-11-26T09:00:00+11:00"),
     ("the day after tomorrow at noon", "2026-11-27T12:00:00+11:00"),
@@ -77,7 +78,7 @@ FAILED = [
     ("sometime next week", "no_date"),
     ("asap", "no_date"),
     ("today at 8am", "in_past"),
-    ("this morning", "in_past"),
+    ("this morning at 8", "in_past"),
     ("yesterday", "in_past"),
     ("last monday", "in_past"),
     ("1/11/2026", "in_past"),
@@ -166,3 +167,19 @@ def test_corrections_keep_what_was_not_corrected(text: str, expected: str) -> No
 def test_corrections_refused(text: str, error: str) -> None:
     result = repair_date_time(CANDIDATE, text, NOW, TZ)
     assert not result.ok and result.error == error
+
+
+@pytest.mark.parametrize(
+    ("utc_hour", "text", "expected"),
+    [
+        (3, "this arvo", "2026-11-25T15:00:00+11:00"),  # 2:20 pm: the next whole hour of the afternoon
+        (5, "this arvo", "in_past"),  # 4:20 pm: the afternoon is over by 5
+        (7, "this evening", "2026-11-25T19:00:00+11:00"),
+        (10, "tonight", "in_past"),
+        (5, "tomorrow arvo", "2026-11-26T14:00:00+11:00"),
+        (10, "in the morning", "2026-11-26T09:00:00+11:00"),
+    ],
+)
+def test_part_of_day_already_under_way(utc_hour: int, text: str, expected: str) -> None:
+    result = parse_date_time(text, datetime(2026, 11, 25, utc_hour, 20, tzinfo=UTC), TZ)
+    assert (result.value or result.error) == expected
