@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from domain.voice.spoken import ParseResult, failure, normalise, success
+from domain.voice.spoken import DIGIT_WORDS, ParseResult, failure, normalise, success
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _INTROS = (
@@ -29,6 +29,7 @@ STOP_WORDS = frozenset(
     four five six seven eight nine zero oh""".split()
 )
 _MAX_WORDS = 4
+_CUT_AT = {"and", "on", "my", "number", "phone", "mobile", "email", "from", "calling", "at", "about", "ringing"}
 _BOTH = re.compile(
     r"first name(?: is|'s)? ([^\W\d_]+)\W+(?:and )?(?:my )?(?:last name|surname)(?: is|'s)? ([^\W\d_'-]+)"
 )
@@ -104,16 +105,22 @@ def _spells(word: str, run: str) -> bool:
     return word[:1] == run[:1] or difflib.SequenceMatcher(None, word, run).ratio() >= 0.5
 
 
+def _cut_other_details(words: list[str]) -> list[str]:
+    """E.g. "John Smith and my number is ...": keep the name, drop what follows it."""
+    for i, word in enumerate(words):
+        if i > 0 and (word in _CUT_AT or word in DIGIT_WORDS):
+            return words[:i]
+    return words
+
+
 def parse_name(text: str) -> ParseResult:
     """A person's name, title-cased: "my name is john smith" -> "John Smith"; "j o h n" -> "John"."""
-    if re.search(r"\d", text):
-        return failure("not_a_name")
-    said = normalise(text)
+    said = normalise(re.split(r"\d", text, maxsplit=1)[0])
     if m := _BOTH.search(said):
         said = f"{m.group(1)} {m.group(2)}"
-    words = _merge_spelled(_strip(_WORD.findall(said)))
+    words = _cut_other_details(_merge_spelled(_strip(_WORD.findall(said))))
     if not words:
-        return failure("no_name")
+        return failure("no_name" if not re.search(r"\d", text) else "not_a_name")
     if len(words) > _MAX_WORDS:
         return failure("too_long")
     if any(w in STOP_WORDS for w in words):

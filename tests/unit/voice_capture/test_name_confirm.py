@@ -41,6 +41,10 @@ NAMES = [
     ("first name John, surname Smith", "John Smith"),
     ("van der Berg", "Van Der Berg"),
     ("the name's Bazza, thanks", "Bazza"),
+    ("John Smith, 0412 345 678", "John Smith"),
+    ("it's John Smith and my number is oh four one two", "John Smith"),
+    ("Sarah calling about a leak", "Sarah"),
+    ("john 123", "John"),
 ]
 
 NOT_NAMES = [
@@ -52,7 +56,7 @@ NOT_NAMES = [
     ("sorry what was that", "not_a_name"),
     ("can you repeat that", "not_a_name"),
     ("Hang on a sec", "not_a_name"),
-    ("john 123", "not_a_name"),
+    ("123", "not_a_name"),
     ("x", "not_a_name"),
     ("I want to book a plumber", "too_long"),
     ("one two three", "not_a_name"),
