@@ -32,12 +32,13 @@ YES_PHRASES = (
     "that's fine", "that's good", "that's perfect", "you got it", "you've got it", "sounds good", "sounds right",
     "all good", "all correct", "too right", "spot on", "bang on", "uh huh", "yes", "yeah", "yep", "yup", "yes please",
     "yea", "ya", "yah", "aye", "correct", "right", "sure", "exactly", "perfect", "affirmative", "absolutely",
-    "definitely", "indeed", "ok", "okay", "good", "great", "lovely", "righto",
+    "definitely", "indeed", "ok", "okay", "good", "great", "lovely", "righto", "sweet", "cool", "beauty", "bingo",
+    "you bet", "it is", "that is", "that's me", "yes it is", "yes that is", "all right", "alright",
 )  # fmt: skip
 NO_PHRASES = (
     "that's wrong", "that is wrong", "that's not right", "that is not right", "that's not correct", "that's incorrect",
     "that is incorrect", "that's not it", "not quite", "not really", "not right", "not correct", "wrong", "incorrect",
-    "nope", "nah", "no", "negative", "not exactly",
+    "nope", "nah", "no", "negative", "not exactly", "not that", "that isn't right",
 )  # fmt: skip
 # Australian idiom: "yeah nah" means no, "nah yeah" means yes.
 _IDIOMS = (

@@ -149,3 +149,32 @@ def test_stt_hints_have_the_vocabulary(kind: CaptureKind) -> None:
     assert len(hints) == len(set(hints)) and "yes" in hints and "no" in hints
     expected = {"phone": "oh", "email": "dot", "address": "street", "date_time": "tomorrow", "name": "spelled"}
     assert expected[kind.value] in hints
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome", "candidate"),
+    [
+        ("yes", "confirmed", "+61412345678"),
+        ("yeah that's it", "confirmed", "+61412345678"),
+        ("sweet", "confirmed", "+61412345678"),
+        ("correct", "confirmed", "+61412345678"),
+        ("oh four one two three four five six seven eight", "confirmed", "+61412345678"),
+        ("yes, 0412 345 678", "confirmed", "+61412345678"),
+        ("no", "repair", "+61412345678"),
+        ("yeah nah", "repair", "+61412345678"),
+        ("no, it's 0412 345 679", "repair", "+61412345679"),
+        ("nope, the last digit is nine", "repair", "+61412345679"),
+        ("that's wrong, it ends in 679", "repair", "+61412345679"),
+        ("it's not 678 it's 679", "repair", "+61412345679"),
+        ("no it's not 678, it's 679", "repair", "+61412345679"),
+        ("yeah, but the last digit is nine", "repair", "+61412345679"),
+        ("the eight should be a nine", "repair", "+61412345679"),
+        ("what?", "reprompt", "+61412345678"),
+        ("mm", "reprompt", "+61412345678"),
+        ("no, that's right", "reprompt", "+61412345678"),
+    ],
+)
+def test_answers_to_a_phone_readback(answer: str, outcome: str, candidate: str) -> None:
+    step = turn(PHONE, turn(PHONE, start_capture(PHONE), "0412 345 678"), answer)
+    assert step.outcome == outcome
+    assert step.state.candidate == candidate
