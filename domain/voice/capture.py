@@ -25,6 +25,8 @@ __all__ = [
     "parse_phone_dtmf", "start_capture", "stt_hints",
 ]  # fmt: skip
 
+# About a minute of speech; longer turns are cut so one turn can never hold up the real-time loop.
+MAX_TURN_CHARS = 800
 Outcome = Literal["ask", "readback", "confirmed", "repair", "reprompt", "escalate", "skip"]
 
 
@@ -91,6 +93,7 @@ def advance_capture(
     config: CaptureConfig, state: CaptureState, turn: CallerTurn, *, now: datetime, timezone: str
 ) -> CaptureStep:
     """Take one caller turn; `now` and `timezone` resolve relative dates ("tomorrow arvo")."""
+    turn = bounded(turn)
     if state.phase is CapturePhase.CONFIRMED:
         return CaptureStep(state=state, say="", outcome="confirmed", events=[])
     if state.phase is CapturePhase.FAILED:
@@ -98,6 +101,13 @@ def advance_capture(
     if state.phase is CapturePhase.CONFIRMING and state.candidate is not None:
         return _confirming(config, state, state.candidate, turn, now, timezone)
     return _asking(config, state, turn, now, timezone)
+
+
+def bounded(turn: CallerTurn) -> CallerTurn:
+    """The turn with its transcript and keys cut to a sane length."""
+    if len(turn.text) <= MAX_TURN_CHARS and len(turn.dtmf) <= 40:
+        return turn
+    return CallerTurn(text=turn.text[:MAX_TURN_CHARS], dtmf=turn.dtmf[:40])
 
 
 def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: datetime, tz: str) -> CaptureStep:

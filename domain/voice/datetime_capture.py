@@ -30,7 +30,8 @@ _BARE_DAY = re.compile(r"\b(?:the )(\d{1,2})(?:st|nd|rd|th)\b|\b(\d{1,2})(?:st|n
 _WEEKDAY = re.compile(rf"\b(?:(this|next|coming|on) )?({_W})\b( next week| week after next| week)?")
 _PAST = re.compile(rf"\b(yesterday|last (?:{_W}|week|night|month)|ago)\b")
 _IN_DAYS = re.compile(r"\bin (\d{1,2}|a) (days?|weeks?|fortnight)\b")
-_MERIDIEM = re.compile(r"\b(\d{1,2})(?::(\d{2}))? ?(am|pm)\b")
+_MERIDIEM = re.compile(r"\b(\d{1,2})(?:[: ]?(\d{2}))? ?(am|pm)\b")
+_HALF = re.compile(r"\bhalf (\d{1,2})\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})(?: minutes)? (past|to|after) (\d{1,2})\b")
 _OCLOCK = re.compile(r"\b(\d{1,2}) ?oclock\b")
@@ -137,11 +138,15 @@ def _clock(said: str) -> tuple[int, int, str | None] | str | None:
     if m := _PAST_TO.search(said):
         amount = {"half": 30, "quarter": 15}.get(m.group(1)) or int(m.group(1))
         hour = int(m.group(3))
+        if not 0 < amount < 60:
+            return "invalid_time"
         if m.group(2) == "to":
             return (hour - 1) % 12 or 12, 60 - amount, None
         return hour, amount, None
     if m := _CLOCK.search(said):
         return int(m.group(1)), int(m.group(2)), None
+    if m := _HALF.search(said):
+        return int(m.group(1)), 30, None  # "half two" is 2:30
     if m := _OCLOCK.search(said):
         return int(m.group(1)), 0, None
     if _NOON.search(said):
@@ -165,7 +170,7 @@ def extract(text: str, today: date) -> Parts:
     if isinstance(clock, str):
         return Parts(error=clock)
     hour, minute, meridiem = clock
-    if minute > 59 or hour > 23 or (meridiem and not 1 <= hour <= 12):
+    if not 0 <= minute <= 59 or not 0 <= hour <= 23 or (meridiem and not 1 <= hour <= 12):
         return Parts(error="invalid_time")
     return Parts(day=day, hour=hour, minute=minute, meridiem=meridiem, part=part)
 
@@ -229,10 +234,14 @@ def parse_date_time(text: str, now: datetime, timezone: str) -> ParseResult:
     zone = _zone(timezone)
     if zone is None:
         return failure("bad_timezone")
+    local = _local_now(now, zone)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        day = _candidate(text.strip(), zone)
+        return resolve(Parts(day=day[0]) if day else Parts(error="invalid_date"), now, zone)
     iso = _iso(text, zone)
     if iso is not None:
-        return _validated(iso.isoformat(), _local_now(now, zone)) if iso > _local_now(now, zone) else failure("in_past")
-    return resolve(extract(text, _local_now(now, zone).date()), now, zone)
+        return _validated(iso.isoformat(), local) if iso > local else failure("in_past")
+    return resolve(extract(text, local.date()), now, zone)
 
 
 def _iso(text: str, zone: ZoneInfo) -> datetime | None:

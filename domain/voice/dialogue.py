@@ -18,6 +18,7 @@ from domain.voice.capture import (
     CapturePhase,
     CaptureState,
     advance_capture,
+    bounded,
     start_capture,
 )
 from domain.voice.dialogue_core import DEFAULT_OBJECTIVES, DialogueState, DialogueStep, join, step
@@ -46,6 +47,7 @@ def on_caller_turn(state: DialogueState, turn: CallerTurn, *, now: datetime, tim
     """React to one caller turn (a final transcript and/or DTMF)."""
     if state.stage == "closed":
         return step(state, "", [], "speak_and_hangup")
+    turn = bounded(turn)
     if turn.text.strip() or turn.dtmf.strip():
         state = state.model_copy(update={"silence_reprompts": 0})
     if state.stage == "summary":

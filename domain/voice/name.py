@@ -26,7 +26,7 @@ STOP_WORDS = frozenset(
     quote help job today tomorrow name first last surname again repeat said say didn't don't dont can't cant wrong
     right correct mobile hang up bye goodbye still there hear hearing anyone someone person human operator agent
     robot machine all some any if then than so too very really actually like gonna wanna yes please one two three
-    four five six seven eight nine zero oh""".split()
+    four five six seven eight nine zero oh its it's i'm im i'd that's name's thats hi g'day gday""".split()
 )
 _MAX_WORDS = 4
 _CUT_AT = {"and", "on", "my", "number", "phone", "mobile", "email", "from", "calling", "at", "about", "ringing"}
@@ -38,7 +38,7 @@ _BOTH = re.compile(
 def title_case_name(word: str) -> str:
     """E.g. "o'brien" -> "O'Brien", "mary-jane" -> "Mary-Jane", "mcdonald" -> "McDonald"."""
     parts = re.split(r"(['-])", word.lower())
-    out = [p[:1].upper() + p[1:] if p not in ("'", "-") else p for p in parts]
+    out = [p[:1].title() + p[1:] if p not in ("'", "-") else p for p in parts]
     cased = "".join(out)
     if re.match(r"^Mc[a-z]", cased):
         cased = "Mc" + cased[2].upper() + cased[3:]

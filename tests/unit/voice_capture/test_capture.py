@@ -178,3 +178,10 @@ def test_answers_to_a_phone_readback(answer: str, outcome: str, candidate: str) 
     step = turn(PHONE, turn(PHONE, start_capture(PHONE), "0412 345 678"), answer)
     assert step.outcome == outcome
     assert step.state.candidate == candidate
+
+
+def test_an_absurdly_long_turn_is_cut_not_slow() -> None:
+    blah = "um " * 5000 + "0412 345 678"
+    step = turn(PHONE, start_capture(PHONE), blah)
+    assert step.outcome == "reprompt"  # the number was beyond the cut; the caller is asked again
+    assert turn(PHONE, start_capture(PHONE), dtmf="0412345678#" + "5" * 100).outcome == "readback"

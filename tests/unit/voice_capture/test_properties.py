@@ -169,3 +169,18 @@ def test_default_dialogue_with_plausible_answers(answers: list[str]) -> None:
             assert step.action == "speak_and_hangup"
         for value in step.state.captured.values():
             assert value
+
+
+@FAST
+@given(texts)
+def test_normalised_values_parse_back_to_themselves(text: str) -> None:
+    parsers = [parse_phone, parse_email, parse_address, parse_name]
+    for parse in parsers:
+        first = parse(text)
+        if first.ok and first.value is not None:
+            again = parse(first.value)
+            assert again.value == first.value, (text, first.value, again)
+            assert again.readback == first.readback
+    when = parse_date_time(text, NOW, TZ)
+    if when.ok and when.value is not None:
+        assert parse_date_time(when.value, NOW, TZ).value in (when.value, None)
