@@ -143,12 +143,25 @@ def test_every_kind_repairs_and_confirms(kind: CaptureKind, answer: str, correct
     assert step.state.value == expected
 
 
-@pytest.mark.parametrize("kind", list(CaptureKind))
-def test_stt_hints_have_the_vocabulary(kind: CaptureKind) -> None:
+@pytest.mark.parametrize(
+    ("kind", "word"),
+    [("phone", "oh"), ("phone", "double"), ("phone", "last"), ("date_time", "arvo"), ("confirm", "name")],
+)
+def test_stt_hints_for_closed_vocabularies(kind: str, word: str) -> None:
     hints = stt_hints(kind)
-    assert len(hints) == len(set(hints)) and "yes" in hints and "no" in hints
-    expected = {"phone": "oh", "email": "dot", "address": "street", "date_time": "tomorrow", "name": "spelled"}
-    assert expected[kind.value] in hints
+    assert len(hints) == len(set(hints))
+    assert word in hints and "yes" in hints and "no" in hints and "that's right" in hints
+
+
+@pytest.mark.parametrize("kind", [CaptureKind.NAME, CaptureKind.EMAIL, CaptureKind.ADDRESS])
+def test_no_hints_for_open_vocabularies(kind: CaptureKind) -> None:
+    assert stt_hints(kind) == []  # a grammar would stop the recogniser hearing names and streets
+
+
+def test_phone_hints_cover_the_issue_correction() -> None:
+    hints = set(stt_hints(CaptureKind.PHONE))
+    assert set("no the last digit is nine".split()) <= hints
+    assert set("zero four one two three four five six seven eight".split()) <= hints
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.voice.address import parse_address, repair_address
+from domain.voice.address_data import STATE_NAMES, STREET_TYPES
 from domain.voice.capture import (
     CallerTurn,
     CaptureConfig,
@@ -21,7 +22,7 @@ from domain.voice.capture import (
 from domain.voice.confirm import read_confirmation
 from domain.voice.datetime_capture import parse_date_time, repair_date_time
 from domain.voice.dialogue import on_caller_turn, on_silence, on_transfer_failed, start_dialogue
-from domain.voice.email import parse_email, repair_email
+from domain.voice.email import PROVIDERS, parse_email, repair_email
 from domain.voice.name import parse_name, repair_name
 from domain.voice.phone import parse_phone, parse_phone_dtmf
 from domain.voice.phone_repair import repair_phone
@@ -30,6 +31,7 @@ from tests.unit.voice_capture.conftest import NOW, TZ
 
 VOCAB = sorted(
     {w for kind in CaptureKind for w in stt_hints(kind)}
+    | set(STREET_TYPES) | set(STATE_NAMES) | set(PROVIDERS) | set("abcdefghijklmnopqrstuvwxyz")
     | {"/", "@", ".", ",", "-", "+", "#", "'", "0412", "345", "678", "2042", "15", "2/15", "3/4", "3:30", "12",
        "0", "00", "99999999999999999999", "no", "yes", "it's", "not", "should be", "last", "first", "the", "of",
        "at", "dot", "double", "triple", "hundred", "thousand", "unit", "nsw", "vic", "street", "smith", "john",
