@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.voice import phrasing
 from domain.voice.address import parse_address
-from domain.voice.confirm import Answer, is_decline, read_confirmation
+from domain.voice.confirm import Answer, is_decline, is_hold, is_repeat_request, read_confirmation
 from domain.voice.datetime_capture import parse_date_time
 from domain.voice.email import parse_email
 from domain.voice.hints import stt_hints
@@ -116,6 +116,10 @@ def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: d
     if not config.required and turn.text.strip() and is_decline(turn.text) and not turn.dtmf:
         return _fail(config, state, "declined", outcome="skip")
     result = _parse_turn(config.kind, state, turn, now, tz)
+    if not result.ok and not turn.dtmf and is_hold(turn.text):
+        return _reprompt(config, state, phrasing.take_your_time())
+    if not result.ok and not turn.dtmf and is_repeat_request(turn.text):
+        return _reprompt(config, state, phrasing.question(config.kind))
     if result.ok and result.value is not None:
         return _read_back(state, result, [_event("capture.parsed", state, ok=True, candidate=result.value)])
     attempts = state.attempts + 1

@@ -127,3 +127,31 @@ def is_decline(text: str) -> bool:
     """True when the caller declines to give an optional detail ("I don't have one", "rather not", "skip")."""
     cleaned = _clean(text)
     return any(p in cleaned + " " for p in _DECLINES) or cleaned in ("no", "nope", "nah", "no thanks")
+
+
+_REPEAT = re.compile(
+    r"\b(?:repeat|say (?:that|it) again|what was that|what did you say|pardon|come again|didn't (?:hear|catch)|"
+    r"can't hear|sorry what|what's that)\b|^(?:what|sorry|huh|eh)$"
+)
+_HOLD = re.compile(
+    r"\b(?:hang on|hold on|one sec|just a sec|a sec|one moment|just a moment|wait|let me (?:check|find|see))\b"
+)
+_PERSON = re.compile(
+    r"\b(?:speak|talk|put me through) (?:to|with) (?:a |an |the )?(?:real |actual )?(?:person|human|someone|somebody|"
+    r"operator|agent|manager|staff|receptionist)\b|\b(?:real person|human being|an operator)\b"
+)
+
+
+def is_repeat_request(text: str) -> bool:
+    """The caller asks to hear the question again ("sorry, what was that?", "can you repeat that")."""
+    return bool(_REPEAT.search(_clean(text)))
+
+
+def is_hold(text: str) -> bool:
+    """The caller needs a moment ("hang on, let me check")."""
+    return bool(_HOLD.search(_clean(text)))
+
+
+def wants_person(text: str) -> bool:
+    """The caller asks for a human ("can I speak to a real person?")."""
+    return bool(_PERSON.search(_clean(text)))

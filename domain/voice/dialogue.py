@@ -21,6 +21,7 @@ from domain.voice.capture import (
     bounded,
     start_capture,
 )
+from domain.voice.confirm import wants_person
 from domain.voice.dialogue_core import DEFAULT_OBJECTIVES, DialogueState, DialogueStep, join, step
 from domain.voice.dialogue_summary import begin_summary, fix_prompt, on_fix_choice, on_summary_answer, summary_text
 from domain.voice.kinds import OPS
@@ -50,6 +51,8 @@ def on_caller_turn(state: DialogueState, turn: CallerTurn, *, now: datetime, tim
     turn = bounded(turn)
     if turn.text.strip() or turn.dtmf.strip():
         state = state.model_copy(update={"silence_reprompts": 0})
+    if wants_person(turn.text):
+        return _caller_wants_person(state)
     if state.stage == "summary":
         return on_summary_answer(state, turn, now=now, timezone=timezone)
     if state.stage == "fixing":
@@ -70,6 +73,20 @@ def _on_capture_turn(state: DialogueState, turn: CallerTurn, *, now: datetime, t
     if done.outcome == "skip":
         return _after_objective(state, done.say, done.events)
     return step(state, done.say, done.events, "speak")
+
+
+def _caller_wants_person(state: DialogueState) -> DialogueStep:
+    event: dict[str, Any] = {"type": "dialogue.person_requested", "to": state.transfer_to}
+    if state.transfer_to is None:
+        return step(state, join(phrasing.no_one_available(), current_prompt(state)), [event], "speak")
+    return DialogueStep(
+        state=state,
+        say=phrasing.escalating(),
+        events=[event, {"type": "dialogue.transfer_requested", "to": state.transfer_to, "reason": "caller_asked"}],
+        action="transfer",
+        transfer_to=state.transfer_to,
+        stt_hints=step(state, "", [], "speak").stt_hints,
+    )
 
 
 def _prefill(state: DialogueState, text: str, now: datetime, tz: str) -> DialogueState:

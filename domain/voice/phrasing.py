@@ -74,6 +74,16 @@ def not_heard(kind: str) -> str:
     return f"Sorry, I didn't catch that. {question(kind)}"
 
 
+def take_your_time() -> str:
+    """The caller asked for a moment."""
+    return "Sure, take your time."
+
+
+def no_one_available() -> str:
+    """The caller asked for a person but there is no one to transfer to."""
+    return "I can't put you through right now, but I'll make sure someone calls you back."
+
+
 def confirmed() -> str:
     """Acknowledgement of a confirmed detail."""
     return "Great, thanks."

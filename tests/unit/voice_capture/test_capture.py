@@ -198,3 +198,19 @@ def test_an_absurdly_long_turn_is_cut_not_slow() -> None:
     step = turn(PHONE, start_capture(PHONE), blah)
     assert step.outcome == "reprompt"  # the number was beyond the cut; the caller is asked again
     assert turn(PHONE, start_capture(PHONE), dtmf="0412345678#" + "5" * 100).outcome == "readback"
+
+
+@pytest.mark.parametrize(
+    ("text", "say"),
+    [
+        ("sorry, what was that?", "What's the best number to reach you on?"),
+        ("can you repeat that", "What's the best number to reach you on?"),
+        ("pardon?", "What's the best number to reach you on?"),
+        ("hang on, let me check", "Sure, take your time."),
+        ("just a sec", "Sure, take your time."),
+    ],
+)
+def test_repeat_and_hold_do_not_count_as_failed_attempts(text: str, say: str) -> None:
+    step = turn(PHONE, start_capture(PHONE), text)
+    assert step.outcome == "reprompt" and step.say == say
+    assert step.state.attempts == 0 and step.state.reprompts == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from domain.voice.capture import CallerTurn, CaptureConfig, CaptureKind
 from domain.voice.dialogue import (
     DialogueStep,
@@ -206,3 +208,22 @@ def test_after_hangup_nothing_more_happens() -> None:
     assert on_silence(step.state, max_reprompts=1).say == ""
     again = say(step, "hello?")
     assert again.action == "speak_and_hangup" and again.events == []
+
+
+@pytest.mark.parametrize(
+    "text", ["can I speak to a real person", "put me through to someone", "I want to talk to a human"]
+)
+def test_caller_asks_for_a_person(text: str) -> None:
+    step = say(start_dialogue(transfer_to="+61299990000"), text)
+    assert step.action == "transfer" and step.transfer_to == "+61299990000"
+    assert types(step) == ["dialogue.person_requested", "dialogue.transfer_requested"]
+    failed = on_transfer_failed(step.state)
+    assert failed.say.endswith("Can I grab your name, please?") and failed.action == "speak"
+
+
+def test_caller_asks_for_a_person_when_no_one_is_available() -> None:
+    step = say(start_dialogue(), "can I talk to someone")
+    assert step.action == "speak"
+    assert step.say == (
+        "I can't put you through right now, but I'll make sure someone calls you back. Can I grab your name, please?"
+    )
