@@ -227,3 +227,26 @@ def test_caller_asks_for_a_person_when_no_one_is_available() -> None:
     assert step.say == (
         "I can't put you through right now, but I'll make sure someone calls you back. Can I grab your name, please?"
     )
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [
+        "no the last digit is nine",
+        "oh the last digit is nine",  # "no" misheard as "oh"
+        "nope it's zero four one two three four five six seven nine",
+        "no it ends in six seven nine",
+        "that's wrong the eight should be a nine",
+        "no six seven nine",
+        "the last one is nine",
+        "yeah nah the last digit's a nine",
+    ],
+)
+def test_issue_scenario_with_recogniser_style_corrections(correction: str) -> None:
+    step = say(say(start_dialogue(business_name="Acme"), "my name is jane smith"), "yes")
+    step = say(step, "zero four one two three four five six seven eight")
+    step = say(step, correction)
+    assert step.say == "I've got oh four one two, three four five, six seven nine. Is that right?"
+    step = say(say(step, "yes"), "yes")
+    assert step.action == "speak_and_hangup"
+    assert step.state.captured == {"name": "Jane Smith", "phone": "+61412345679"}
