@@ -160,7 +160,7 @@ def on_transfer_failed(state: DialogueState) -> DialogueStep:
     """The transfer did not connect: say so and carry on where the dialogue is."""
     event = {"type": "dialogue.transfer_failed", "to": state.transfer_to}
     if state.stage == "closed":
-        return step(state, join(phrasing.transfer_failed(), phrasing.closing()), [event], "speak_and_hangup")
+        return step(state, phrasing.transfer_failed_close(), [event], "speak_and_hangup")
     return step(state, join(phrasing.transfer_failed(), current_prompt(state)), [event], "speak")
 
 

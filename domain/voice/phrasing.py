@@ -144,6 +144,11 @@ def transfer_failed() -> str:
     return "Sorry, I couldn't put you through just now, but I can still take your details."
 
 
+def transfer_failed_close() -> str:
+    """The transfer did not connect and there is nothing left to ask."""
+    return "Sorry, I couldn't put you through just now. Someone will call you back as soon as they can. Bye!"
+
+
 def no_transfer_target() -> str:
     """Escalation when no one is available to take the call."""
     return "No worries, I'll get someone to call you back about that."

@@ -250,3 +250,12 @@ def test_issue_scenario_with_recogniser_style_corrections(correction: str) -> No
     step = say(say(step, "yes"), "yes")
     assert step.action == "speak_and_hangup"
     assert step.state.captured == {"name": "Jane Smith", "phone": "+61412345679"}
+
+
+def test_failed_transfer_with_nothing_left_to_ask_closes_politely() -> None:
+    goals = [CaptureConfig(kind=CaptureKind.PHONE, max_attempts=1, on_failure="escalate")]
+    step = say(start_dialogue(goals, transfer_to="+61299990000"), "no idea")
+    assert step.action == "transfer"
+    failed = on_transfer_failed(step.state)
+    assert failed.action == "speak_and_hangup"
+    assert failed.say.startswith("Sorry, I couldn't put you through just now. Someone will call you back")
