@@ -135,8 +135,10 @@ def _begin_objective(state: DialogueState, index: int, *, prefix: str) -> Dialog
         capture = CaptureState(kind=config.kind, phase=CapturePhase.CONFIRMING, candidate=early)
         new = state.model_copy(update={"index": index, "stage": "capturing", "capture": capture})
         spoken = OPS[config.kind].readback(early, "")
+        parsed = {"type": "capture.parsed", "kind": config.kind.value, "ok": True, "candidate": early, "early": True}
         readback = {"type": "capture.readback", "kind": config.kind.value, "candidate": early, "text": spoken}
-        return step(new, join(prefix, phrasing.readback(config.kind.value, spoken)), [event, readback], "speak")
+        say = join(prefix, phrasing.readback(config.kind.value, spoken))
+        return step(new, say, [event, parsed, readback], "speak")
     first = start_capture(config)
     new = state.model_copy(update={"index": index, "stage": "capturing", "capture": first.state})
     return step(new, join(prefix, first.say), [event], "speak")
