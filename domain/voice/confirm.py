@@ -92,8 +92,11 @@ def read_confirmation(text: str) -> ConfirmReading:
 
 def _anywhere(cleaned: str, text: str) -> ConfirmReading:
     """E.g. "I think that's right" / "um that's wrong mate": a verdict phrase inside the sentence."""
-    said_no = any(re.search(rf"\b{re.escape(p)}\b", cleaned) for p in NO_PHRASES if " " in p or p in ("wrong",))
-    said_yes = any(re.search(rf"\b{re.escape(p)}\b", cleaned) for p in YES_PHRASES if " " in p)
+    rest = cleaned
+    for phrase in sorted((p for p in NO_PHRASES if " " in p or p == "wrong"), key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", "|", rest)
+    said_no = rest != cleaned
+    said_yes = any(re.search(rf"\b{re.escape(p)}\b", rest) for p in YES_PHRASES if " " in p)
     if said_no and not said_yes:
         return ConfirmReading(answer=Answer.NO, rest="")
     if said_yes and not said_no:

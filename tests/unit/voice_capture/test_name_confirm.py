@@ -109,7 +109,7 @@ YES = [
     "yes please", "right", "righto", "sounds good", "you got it", "Yeah, that's the one",
 ]  # fmt: skip
 NO = ["no", "nope", "nah", "that's wrong", "not quite", "yeah nah", "uh uh", "No.", "that's not right", "wrong",
-      "no no no", "that is incorrect", "um, no"]  # fmt: skip
+      "no no no", "that is incorrect", "um, no", "um I think that is wrong", "i reckon that's not right"]  # fmt: skip
 UNCLEAR = ["what?", "sorry?", "can you say that again", "no that's right", "no, right", "hmm", ""]
 
 
