@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.voice import phrasing
 from domain.voice.address import parse_address
-from domain.voice.confirm import Answer, is_decline, read_confirmation
+from domain.voice.confirm import Answer, is_decline, is_hold, is_repeat_request, read_confirmation
 from domain.voice.datetime_capture import parse_date_time
 from domain.voice.email import parse_email
 from domain.voice.hints import stt_hints
@@ -25,6 +25,8 @@ __all__ = [
     "parse_phone_dtmf", "start_capture", "stt_hints",
 ]  # fmt: skip
 
+# About a minute of speech; longer turns are cut so one turn can never hold up the real-time loop.
+MAX_TURN_CHARS = 800
 Outcome = Literal["ask", "readback", "confirmed", "repair", "reprompt", "escalate", "skip"]
 
 
@@ -91,13 +93,21 @@ def advance_capture(
     config: CaptureConfig, state: CaptureState, turn: CallerTurn, *, now: datetime, timezone: str
 ) -> CaptureStep:
     """Take one caller turn; `now` and `timezone` resolve relative dates ("tomorrow arvo")."""
+    turn = bounded(turn)
     if state.phase is CapturePhase.CONFIRMED:
         return CaptureStep(state=state, say="", outcome="confirmed", events=[])
     if state.phase is CapturePhase.FAILED:
         return CaptureStep(state=state, say="", outcome=config.on_failure, events=[])
     if state.phase is CapturePhase.CONFIRMING and state.candidate is not None:
-        return _confirming(config, state, turn, now, timezone)
+        return _confirming(config, state, state.candidate, turn, now, timezone)
     return _asking(config, state, turn, now, timezone)
+
+
+def bounded(turn: CallerTurn) -> CallerTurn:
+    """The turn with its transcript and keys cut to a sane length."""
+    if len(turn.text) <= MAX_TURN_CHARS and len(turn.dtmf) <= 40:
+        return turn
+    return CallerTurn(text=turn.text[:MAX_TURN_CHARS], dtmf=turn.dtmf[:40])
 
 
 def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: datetime, tz: str) -> CaptureStep:
@@ -106,6 +116,10 @@ def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: d
     if not config.required and turn.text.strip() and is_decline(turn.text) and not turn.dtmf:
         return _fail(config, state, "declined", outcome="skip")
     result = _parse_turn(config.kind, state, turn, now, tz)
+    if not result.ok and not turn.dtmf and is_hold(turn.text):
+        return _reprompt(config, state, phrasing.take_your_time())
+    if not result.ok and not turn.dtmf and is_repeat_request(turn.text):
+        return _reprompt(config, state, phrasing.question(config.kind))
     if result.ok and result.value is not None:
         return _read_back(state, result, [_event("capture.parsed", state, ok=True, candidate=result.value)])
     attempts = state.attempts + 1
@@ -129,23 +143,24 @@ def _parse_turn(kind: CaptureKind, state: CaptureState, turn: CallerTurn, now: d
     return result
 
 
-def _confirming(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: datetime, tz: str) -> CaptureStep:
-    assert state.candidate is not None
+def _confirming(
+    config: CaptureConfig, state: CaptureState, candidate: str, turn: CallerTurn, now: datetime, tz: str
+) -> CaptureStep:
     answer, rest = _answer(turn)
     if config.kind is CaptureKind.PHONE and len(_digits(turn.dtmf)) > 2:
         answer, result = Answer.NO, parse_phone_dtmf(turn.dtmf)
     elif answer is Answer.UNCLEAR and not turn.text.strip():
-        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, state.candidate, tz)))
+        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, candidate, tz)))
     else:
         text = rest if answer is not Answer.UNCLEAR else turn.text
-        result = OPS[config.kind].repair(state.candidate, text, now, tz) if text.strip() else ParseResult(ok=False)
-    changed = result.ok and result.value is not None and result.value != state.candidate
+        result = OPS[config.kind].repair(candidate, text, now, tz) if text.strip() else ParseResult(ok=False)
+    changed = result.ok and result.value is not None and result.value != candidate
     if answer is Answer.YES and not changed:
         return _confirm(state)
-    if answer is Answer.UNCLEAR and result.ok and result.value == state.candidate:
+    if answer is Answer.UNCLEAR and result.ok and result.value == candidate:
         return _confirm(state)  # the caller repeated the same value back
     if answer is Answer.UNCLEAR and not changed:
-        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, state.candidate, tz)))
+        return _reprompt(config, state, phrasing.confirm_again(_spoken(config.kind, candidate, tz)))
     return _rejected(config, state, result if changed else None)
 
 

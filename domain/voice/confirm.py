@@ -32,12 +32,13 @@ YES_PHRASES = (
     "that's fine", "that's good", "that's perfect", "you got it", "you've got it", "sounds good", "sounds right",
     "all good", "all correct", "too right", "spot on", "bang on", "uh huh", "yes", "yeah", "yep", "yup", "yes please",
     "yea", "ya", "yah", "aye", "correct", "right", "sure", "exactly", "perfect", "affirmative", "absolutely",
-    "definitely", "indeed", "ok", "okay", "good", "great", "lovely", "righto",
+    "definitely", "indeed", "ok", "okay", "good", "great", "lovely", "righto", "sweet", "cool", "beauty", "bingo",
+    "you bet", "it is", "that is", "that's me", "yes it is", "yes that is", "all right", "alright",
 )  # fmt: skip
 NO_PHRASES = (
     "that's wrong", "that is wrong", "that's not right", "that is not right", "that's not correct", "that's incorrect",
     "that is incorrect", "that's not it", "not quite", "not really", "not right", "not correct", "wrong", "incorrect",
-    "nope", "nah", "no", "negative", "not exactly",
+    "nope", "nah", "no", "negative", "not exactly", "not that", "that isn't right",
 )  # fmt: skip
 # Australian idiom: "yeah nah" means no, "nah yeah" means yes.
 _IDIOMS = (
@@ -91,8 +92,11 @@ def read_confirmation(text: str) -> ConfirmReading:
 
 def _anywhere(cleaned: str, text: str) -> ConfirmReading:
     """E.g. "I think that's right" / "um that's wrong mate": a verdict phrase inside the sentence."""
-    said_no = any(re.search(rf"\b{re.escape(p)}\b", cleaned) for p in NO_PHRASES if " " in p or p in ("wrong",))
-    said_yes = any(re.search(rf"\b{re.escape(p)}\b", cleaned) for p in YES_PHRASES if " " in p)
+    rest = cleaned
+    for phrase in sorted((p for p in NO_PHRASES if " " in p or p == "wrong"), key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", "|", rest)
+    said_no = rest != cleaned
+    said_yes = any(re.search(rf"\b{re.escape(p)}\b", rest) for p in YES_PHRASES if " " in p)
     if said_no and not said_yes:
         return ConfirmReading(answer=Answer.NO, rest="")
     if said_yes and not said_no:
@@ -126,3 +130,31 @@ def is_decline(text: str) -> bool:
     """True when the caller declines to give an optional detail ("I don't have one", "rather not", "skip")."""
     cleaned = _clean(text)
     return any(p in cleaned + " " for p in _DECLINES) or cleaned in ("no", "nope", "nah", "no thanks")
+
+
+_REPEAT = re.compile(
+    r"\b(?:repeat|say (?:that|it) again|what was that|what did you say|pardon|come again|didn't (?:hear|catch)|"
+    r"can't hear|sorry what|what's that)\b|^(?:what|sorry|huh|eh)$"
+)
+_HOLD = re.compile(
+    r"\b(?:hang on|hold on|one sec|just a sec|a sec|one moment|just a moment|wait|let me (?:check|find|see))\b"
+)
+_PERSON = re.compile(
+    r"\b(?:speak|talk|put me through) (?:to|with) (?:a |an |the )?(?:real |actual )?(?:person|human|someone|somebody|"
+    r"operator|agent|manager|staff|receptionist)\b|\b(?:real person|human being|an operator)\b"
+)
+
+
+def is_repeat_request(text: str) -> bool:
+    """The caller asks to hear the question again ("sorry, what was that?", "can you repeat that")."""
+    return bool(_REPEAT.search(_clean(text)))
+
+
+def is_hold(text: str) -> bool:
+    """The caller needs a moment ("hang on, let me check")."""
+    return bool(_HOLD.search(_clean(text)))
+
+
+def wants_person(text: str) -> bool:
+    """The caller asks for a human ("can I speak to a real person?")."""
+    return bool(_PERSON.search(_clean(text)))

@@ -7,45 +7,20 @@ with the tenant's offset ("2026-11-26T14:30:00+11:00"), or a plain ISO date when
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.voice.datetime_words import MONTHS, WEEKDAYS, compact, ordinal
+from domain.voice.datetime_parts import Parts, extract
+from domain.voice.datetime_words import ordinal
 from domain.voice.spoken import ParseResult, failure, success
 
 PART_HOURS = {"morning": 9, "lunch": 12, "lunchtime": 12, "arvo": 14, "afternoon": 14, "evening": 18, "tonight": 19,
               "night": 19}  # fmt: skip
 _PM_PARTS = {"arvo", "afternoon", "evening", "tonight", "night"}
+# When a part of today has already begun, the next whole hour before it ends is offered instead.
+PART_ENDS = {"morning": 12, "lunch": 14, "lunchtime": 14, "arvo": 17, "afternoon": 17, "evening": 21, "tonight": 22,
+             "night": 22}  # fmt: skip
 HORIZON = timedelta(days=366)
-_M = "|".join(sorted(MONTHS, key=len, reverse=True))
-_W = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_M})\b(?: (\d{{4}})\b)?")
-_MONTH_DAY = re.compile(rf"\b({_M}) (?:the )?(\d{{1,2}})(?:st|nd|rd|th)?\b(?! ?(?:am|pm|oclock|:))(?: (\d{{4}})\b)?")
-_BARE_DAY = re.compile(r"\b(?:the )(\d{1,2})(?:st|nd|rd|th)\b|\b(\d{1,2})(?:st|nd|rd|th)\b")
-_WEEKDAY = re.compile(rf"\b(?:(this|next|coming|on) )?({_W})\b( next week| week after next| week)?")
-_PAST = re.compile(rf"\b(yesterday|last (?:{_W}|week|night|month)|ago)\b")
-_IN_DAYS = re.compile(r"\bin (\d{1,2}|a) (days?|weeks?|fortnight)\b")
-_MERIDIEM = re.compile(r"\b(\d{1,2})(?::(\d{2}))? ?(am|pm)\b")
-_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
-_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})(?: minutes)? (past|to|after) (\d{1,2})\b")
-_OCLOCK = re.compile(r"\b(\d{1,2}) ?oclock\b")
-_BARE_HOUR = re.compile(r"\b(?:at|around|about|after|from|by|say) (\d{1,2})\b(?! ?(?:st|nd|rd|th|/|days?|weeks?))")
-_PART = re.compile(r"\b(morning|lunchtime|lunch|arvo|afternoon|evening|tonight|night)\b")
-_NOON = re.compile(r"\b(noon|midday)\b")
-
-
-@dataclass(frozen=True)
-class Parts:
-    """What an utterance said about the day and the time of day."""
-
-    day: date | None = None
-    hour: int | None = None
-    minute: int = 0
-    meridiem: str | None = None
-    part: str | None = None
-    error: str | None = None
 
 
 def _zone(timezone: str) -> ZoneInfo | None:
@@ -58,113 +33,6 @@ def _zone(timezone: str) -> ZoneInfo | None:
 def _local_now(now: datetime, zone: ZoneInfo) -> datetime:
     aware = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
     return aware.astimezone(zone)
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _upcoming(today: date, month: int, day: int, year: int | None) -> date | str:
-    if year is not None:
-        year = year + 2000 if year < 100 else year
-        return _safe_date(year, month, day) or "invalid_date"
-    found = _safe_date(today.year, month, day)
-    if found is not None and found < today:
-        found = _safe_date(today.year + 1, month, day)
-    return found or "invalid_date"
-
-
-def _weekday(today: date, m: re.Match[str]) -> date:
-    ahead = (WEEKDAYS[m.group(2)] - today.weekday()) % 7 or 7
-    if m.group(3) == " next week":
-        monday = today + timedelta(days=7 - today.weekday())
-        return monday + timedelta(days=WEEKDAYS[m.group(2)])
-    if m.group(3) == " week after next":
-        return today + timedelta(days=ahead + 14)
-    if m.group(3):  # "Friday week": a week after the coming Friday
-        return today + timedelta(days=ahead + 7)
-    return today + timedelta(days=ahead)
-
-
-def _in_days(today: date, m: re.Match[str]) -> date:
-    count = 1 if m.group(1) == "a" else int(m.group(1))
-    unit = m.group(2)
-    days = 14 if unit == "fortnight" else count * (7 if unit.startswith("week") else 1)
-    return today + timedelta(days=days)
-
-
-def _day(said: str, today: date) -> date | str | None:
-    """The day named in `said`, an error code, or None when no day was named."""
-    if _PAST.search(said):
-        return "in_past"
-    if m := _NUMERIC.search(said):
-        return _upcoming(today, int(m.group(2)), int(m.group(1)), int(m.group(3)) if m.group(3) else None)
-    if m := _DAY_MONTH.search(said):
-        return _upcoming(today, MONTHS[m.group(2)], int(m.group(1)), int(m.group(3)) if m.group(3) else None)
-    if m := _MONTH_DAY.search(said):
-        return _upcoming(today, MONTHS[m.group(1)], int(m.group(2)), int(m.group(3)) if m.group(3) else None)
-    if re.search(r"\bday after tomorrow\b", said):
-        return today + timedelta(days=2)
-    if re.search(r"\b(tomorrow|tomoz|tmrw)\b", said):
-        return today + timedelta(days=1)
-    if re.search(r"\b(today|tonight|this (morning|arvo|afternoon|evening))\b", said):
-        return today
-    if m := _WEEKDAY.search(said):
-        return _weekday(today, m)
-    if m := _IN_DAYS.search(said):
-        return _in_days(today, m)
-    if m := _BARE_DAY.search(said):
-        number = int(m.group(1) or m.group(2))
-        month_start = today.replace(day=1)
-        nxt = (month_start + timedelta(days=32)).replace(day=1)
-        found = _safe_date(today.year, today.month, number)
-        if found is None or found < today:
-            found = _safe_date(nxt.year, nxt.month, number)
-        return found or "invalid_date"
-    return None
-
-
-def _clock(said: str) -> tuple[int, int, str | None] | str | None:
-    """(hour, minute, am/pm) from the time words, an error code, or None."""
-    if m := _MERIDIEM.search(said):
-        return int(m.group(1)), int(m.group(2) or 0), m.group(3)
-    if m := _PAST_TO.search(said):
-        amount = {"half": 30, "quarter": 15}.get(m.group(1)) or int(m.group(1))
-        hour = int(m.group(3))
-        if m.group(2) == "to":
-            return (hour - 1) % 12 or 12, 60 - amount, None
-        return hour, amount, None
-    if m := _CLOCK.search(said):
-        return int(m.group(1)), int(m.group(2)), None
-    if m := _OCLOCK.search(said):
-        return int(m.group(1)), 0, None
-    if _NOON.search(said):
-        return 12, 0, "pm"
-    if m := _BARE_HOUR.search(said):
-        return int(m.group(1)), 0, None
-    return None
-
-
-def extract(text: str, today: date) -> Parts:
-    """Everything the utterance says about when."""
-    said = compact(text)
-    day = _day(said, today)
-    if isinstance(day, str):
-        return Parts(error=day)
-    clock = _clock(said)
-    part_match = _PART.search(said)
-    part = part_match.group(1) if part_match else None
-    if clock is None:
-        return Parts(day=day, part=part)
-    if isinstance(clock, str):
-        return Parts(error=clock)
-    hour, minute, meridiem = clock
-    if minute > 59 or hour > 23 or (meridiem and not 1 <= hour <= 12):
-        return Parts(error="invalid_time")
-    return Parts(day=day, hour=hour, minute=minute, meridiem=meridiem, part=part)
 
 
 def _hour24(parts: Parts) -> int | None:
@@ -195,11 +63,21 @@ def resolve(parts: Parts, now: datetime, zone: ZoneInfo) -> ParseResult:
     at = time(hour, parts.minute)
     day = parts.day or local.date()
     moment = datetime.combine(day, at, tzinfo=zone)
+    if parts.hour is None and parts.day is not None and moment <= local and day == local.date():
+        moment = _later_in_part(local, parts.part or "") or moment
     if parts.day is None and moment <= local:
         moment = datetime.combine(day + timedelta(days=1), at, tzinfo=zone)
     if moment <= local:
         return failure("in_past")
     return _validated(moment.isoformat(), local)
+
+
+def _later_in_part(local: datetime, part: str) -> datetime | None:
+    """E.g. "this arvo" said at 3:20 pm: 4 pm, while the afternoon lasts."""
+    next_hour = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if next_hour.date() == local.date() and next_hour.hour < PART_ENDS.get(part, 0):
+        return next_hour
+    return None
 
 
 def _validated(value: str, local: datetime) -> ParseResult:
@@ -216,10 +94,14 @@ def parse_date_time(text: str, now: datetime, timezone: str) -> ParseResult:
     zone = _zone(timezone)
     if zone is None:
         return failure("bad_timezone")
+    local = _local_now(now, zone)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        day = _candidate(text.strip(), zone)
+        return resolve(Parts(day=day[0]) if day else Parts(error="invalid_date"), now, zone)
     iso = _iso(text, zone)
     if iso is not None:
-        return _validated(iso.isoformat(), _local_now(now, zone)) if iso > _local_now(now, zone) else failure("in_past")
-    return resolve(extract(text, _local_now(now, zone).date()), now, zone)
+        return _validated(iso.isoformat(), local) if iso > local else failure("in_past")
+    return resolve(extract(text, local.date()), now, zone)
 
 
 def _iso(text: str, zone: ZoneInfo) -> datetime | None:

@@ -33,6 +33,7 @@ class DialogueState(BaseModel):
     summary_turns: int = 0
     fixing: bool = False
     transfer_to: str | None = None
+    prefilled: dict[str, str] = Field(default_factory=dict)
 
 
 class DialogueStep(BaseModel):

@@ -42,7 +42,7 @@ def fix_prompt(state: DialogueState) -> str:
 def begin_summary(state: DialogueState, prefix: str) -> DialogueStep:
     """Move to the final check, or close straight away when nothing was captured."""
     if not state.captured:
-        return close(state, join(prefix, phrasing.closing_without_confirmation()), "nothing_captured")
+        return close(state, join(prefix, phrasing.closing_nothing_captured()), "nothing_captured")
     new = state.model_copy(update={"stage": "summary", "capture": None, "summary_turns": 0})
     event = {"type": "dialogue.summary", "captured": dict(state.captured)}
     return step(new, join(prefix, summary_text(new)), [event], "speak")

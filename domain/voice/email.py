@@ -186,10 +186,10 @@ def _pronounceable(chunk: str) -> bool:
 
 
 def _say_chunk(chunk: str) -> str:
-    if chunk in PROVIDERS or chunk in ("com", "net", "org", "edu", "gov") or _pronounceable(chunk):
-        return chunk
     if chunk == "au":
         return "a u"
+    if chunk in PROVIDERS or chunk in ("com", "net", "org", "edu", "gov") or _pronounceable(chunk):
+        return chunk
     pieces = re.findall(r"\d+|[a-z]", chunk)
     return " ".join(say_digits(p) if p.isdigit() else p for p in pieces)
 

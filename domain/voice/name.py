@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from domain.voice.spoken import ParseResult, failure, normalise, success
+from domain.voice.spoken import DIGIT_WORDS, ParseResult, failure, normalise, success
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _INTROS = (
@@ -26,9 +26,10 @@ STOP_WORDS = frozenset(
     quote help job today tomorrow name first last surname again repeat said say didn't don't dont can't cant wrong
     right correct mobile hang up bye goodbye still there hear hearing anyone someone person human operator agent
     robot machine all some any if then than so too very really actually like gonna wanna yes please one two three
-    four five six seven eight nine zero oh""".split()
+    four five six seven eight nine zero oh its it's i'm im i'd that's name's thats hi g'day gday""".split()
 )
 _MAX_WORDS = 4
+_CUT_AT = {"and", "on", "my", "number", "phone", "mobile", "email", "from", "calling", "at", "about", "ringing"}
 _BOTH = re.compile(
     r"first name(?: is|'s)? ([^\W\d_]+)\W+(?:and )?(?:my )?(?:last name|surname)(?: is|'s)? ([^\W\d_'-]+)"
 )
@@ -37,7 +38,7 @@ _BOTH = re.compile(
 def title_case_name(word: str) -> str:
     """E.g. "o'brien" -> "O'Brien", "mary-jane" -> "Mary-Jane", "mcdonald" -> "McDonald"."""
     parts = re.split(r"(['-])", word.lower())
-    out = [p[:1].upper() + p[1:] if p not in ("'", "-") else p for p in parts]
+    out = [p[:1].title() + p[1:] if p not in ("'", "-") else p for p in parts]
     cased = "".join(out)
     if re.match(r"^Mc[a-z]", cased):
         cased = "Mc" + cased[2].upper() + cased[3:]
@@ -104,16 +105,22 @@ def _spells(word: str, run: str) -> bool:
     return word[:1] == run[:1] or difflib.SequenceMatcher(None, word, run).ratio() >= 0.5
 
 
+def _cut_other_details(words: list[str]) -> list[str]:
+    """E.g. "John Smith and my number is ...": keep the name, drop what follows it."""
+    for i, word in enumerate(words):
+        if i > 0 and (word in _CUT_AT or word in DIGIT_WORDS):
+            return words[:i]
+    return words
+
+
 def parse_name(text: str) -> ParseResult:
     """A person's name, title-cased: "my name is john smith" -> "John Smith"; "j o h n" -> "John"."""
-    if re.search(r"\d", text):
-        return failure("not_a_name")
-    said = normalise(text)
+    said = normalise(re.split(r"\d", text, maxsplit=1)[0])
     if m := _BOTH.search(said):
         said = f"{m.group(1)} {m.group(2)}"
-    words = _merge_spelled(_strip(_WORD.findall(said)))
+    words = _cut_other_details(_merge_spelled(_strip(_WORD.findall(said))))
     if not words:
-        return failure("no_name")
+        return failure("no_name" if not re.search(r"\d", text) else "not_a_name")
     if len(words) > _MAX_WORDS:
         return failure("too_long")
     if any(w in STOP_WORDS for w in words):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from domain.voice.spoken import ParseResult, failure, say_digits, spoken_digits, success, tokenize
 
@@ -85,12 +85,3 @@ def readback_phone(e164: str) -> str:
     if e164.startswith("+") and not e164.startswith("+61"):
         return "plus " + spoken
     return spoken
-
-
-def is_mobile(e164: str) -> bool:
-    """True for an Australian mobile number."""
-    try:
-        number = phonenumbers.parse(e164, REGION)
-    except NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -23,6 +23,7 @@ _SWAP = re.compile(
     r"^(.*?)\b(?:should be|should have been|meant to be|needs to be|supposed to be|is meant to be)\b(.*)$"
 )
 _NOT = re.compile(r"^(.*?)\b(?:not|instead of|rather than)\b(.*)$")
+_MAX_FRAGMENT = 4
 _GROUP_INDEX = {"first": 0, "second": 1, "middle": 1, "third": 2, "last": -1}
 
 
@@ -119,8 +120,8 @@ def _replace(current: str, start: int, new: str) -> str | None:
 
 def _fragment(current: str, candidate: str, new: str) -> str | None:
     """A bare fragment ("three four six"): replace the group it most resembles, else the same-length ending."""
-    if not new or len(new) >= len(current):
-        return None
+    if not new or len(new) > _MAX_FRAGMENT:
+        return None  # longer than a group: too easy to splice into the wrong place
     best: tuple[int, int] | None = None
     start = 0
     for group in phone_groups(candidate):

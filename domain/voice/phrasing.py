@@ -74,6 +74,16 @@ def not_heard(kind: str) -> str:
     return f"Sorry, I didn't catch that. {question(kind)}"
 
 
+def take_your_time() -> str:
+    """The caller asked for a moment."""
+    return "Sure, take your time."
+
+
+def no_one_available() -> str:
+    """The caller asked for a person but there is no one to transfer to."""
+    return "I can't put you through right now, but I'll make sure someone calls you back."
+
+
 def confirmed() -> str:
     """Acknowledgement of a confirmed detail."""
     return "Great, thanks."
@@ -114,6 +124,11 @@ def closing_without_confirmation() -> str:
     return "No worries. Someone will give you a call back to sort out the details. Have a great day. Bye!"
 
 
+def closing_nothing_captured() -> str:
+    """The end of a call where no detail was captured."""
+    return "Thanks for calling. Feel free to call back any time. Bye!"
+
+
 def still_there(prompt: str) -> str:
     """A silence reprompt."""
     return f"Are you still there? {prompt}".strip()
@@ -127,6 +142,11 @@ def silence_close() -> str:
 def transfer_failed() -> str:
     """The transfer did not connect; the call goes on."""
     return "Sorry, I couldn't put you through just now, but I can still take your details."
+
+
+def transfer_failed_close() -> str:
+    """The transfer did not connect and there is nothing left to ask."""
+    return "Sorry, I couldn't put you through just now. Someone will call you back as soon as they can. Bye!"
 
 
 def no_transfer_target() -> str:

@@ -27,7 +27,6 @@ SAY_DIGIT: dict[str, str] = {
     "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine",
 }  # fmt: skip
 NUMBER_WORDS = set(DIGIT_WORDS) | set(TEENS) | set(TENS) | set(REPEATS) | {"hundred", "thousand"}
-FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "ah", "ahh", "hmm", "mm", "like", "well", "so", "okay", "ok"}
 _TOKEN = re.compile(r"\+|\d+|[a-z]+(?:'[a-z]+)?")
 _LETTER_NAMES: dict[str, str] = {
     "ay": "a",
@@ -203,8 +202,3 @@ def spelled_letter(token: str) -> str | None:
     if len(token) == 1 and token.isalpha():
         return token
     return _LETTER_NAMES.get(token)
-
-
-def strip_fillers(tokens: list[str]) -> list[str]:
-    """Drop hesitation words ("um", "uh", "like") wherever they occur."""
-    return [t for t in tokens if t not in FILLERS]
