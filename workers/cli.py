@@ -9,6 +9,7 @@ import signal
 import sys
 from uuid import UUID
 
+from infra.runtime import tune_gc
 from infra.settings import Settings
 
 
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    tune_gc()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     sys.exit(args.func(args))
