@@ -143,6 +143,12 @@ def cmd_kernel_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from workers.demo import run
+
+    return run(_settings(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revos", description="Revenue OS")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--voice-port", dest="voice_port", type=int, help="voice worker port (default 8765)")
     up.add_argument("--no-voice", action="store_true", help="do not start the voice worker")
     up.set_defaults(func=cmd_up)
+
+    demo = sub.add_parser("demo", help="seed a demo tenant on the running system (`revos up` first)")
+    demo.add_argument("--port", dest="api_port", type=int, help="API port (default 8000)")
+    demo.add_argument("--voice-port", dest="voice_port", type=int, help="voice worker port (default 8765)")
+    demo.set_defaults(func=cmd_demo)
 
     worker = sub.add_parser("worker", help="run the Temporal worker")
     worker.set_defaults(func=cmd_worker)
