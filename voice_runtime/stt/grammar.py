@@ -25,15 +25,25 @@ def hint_phrases(hints: Sequence[str], known: Callable[[str], bool]) -> list[str
     return phrases
 
 
-def jsgf_for(phrases: Sequence[str]) -> str:
-    """A JSGF grammar accepting one or more of `phrases` in any order."""
+def jsgf_for(phrases: Sequence[str], carriers: Sequence[str] = ()) -> str:
+    """A JSGF grammar: one or more of `phrases` in any order, optionally led by carrier phrases.
+
+    Carriers ("no", "it's", "my number is") may only lead, so they cannot be inserted between
+    the digits of a number.
+    """
     if not phrases:
         raise ValueError("a grammar needs at least one phrase")
-    alternatives = " | ".join(f"( {p} )" if " " in p else p for p in phrases)
-    return f"#JSGF V1.0;\ngrammar hints;\npublic <utterance> = ( {alternatives} )+ ;\n"
+    items = " | ".join(f"( {p} )" if " " in p else p for p in phrases)
+    rules = [f"<item> = {items} ;"]
+    body = "( <item> )+"
+    leads = [c for c in carriers if c not in phrases]
+    if leads:
+        rules.append("<carrier> = " + " | ".join(f"( {c} )" if " " in c else c for c in leads) + " ;")
+        body = "( <carrier> )+ ( <item> )* | ( <item> )+"
+    return "#JSGF V1.0;\ngrammar hints;\n" + "\n".join(rules) + f"\npublic <utterance> = {body} ;\n"
 
 
-def search_name(phrases: Sequence[str]) -> str:
-    """A stable decoder search name for a set of phrases (so each grammar is compiled once per decoder)."""
-    digest = hashlib.sha1("\n".join(sorted(phrases)).encode()).hexdigest()[:16]
-    return f"hints_{digest}"
+def grammar_key(phrases: Sequence[str], carriers: Sequence[str]) -> str:
+    """A stable decoder search name for a grammar (so each is compiled once per decoder)."""
+    digest = hashlib.sha1(("\n".join(sorted(phrases)) + "\0" + "\n".join(sorted(carriers))).encode()).hexdigest()
+    return f"hints_{digest[:16]}"

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from voice_runtime.stt.base import STT_SAMPLE_RATE, Transcript
-from voice_runtime.stt.grammar import hint_phrases, jsgf_for, search_name
+from voice_runtime.stt.grammar import grammar_key, hint_phrases, jsgf_for
 
 _DEFAULT_SEARCH = "_default"
 # Added to every hinted grammar so a caller's "no, it's ..." is not forced into digits ("no" -> "oh").
@@ -40,6 +40,8 @@ class PocketsphinxStt:
         partial_interval_ms: int = 200,
         max_idle_decoders: int = 8,
         carrier_phrases: Sequence[str] = DEFAULT_CARRIER_PHRASES,
+        word_insertion_penalty: float = 0.01,
+        preroll_ms: int = 150,
     ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pocketsphinx")
         self.endpoint_window_s = endpoint_window_s
@@ -48,14 +50,16 @@ class PocketsphinxStt:
         self.partial_interval_ms = partial_interval_ms
         self._max_idle = max_idle_decoders
         self.carrier_phrases = list(carrier_phrases)
+        # Below pocketsphinx's 0.65: on phone audio the decoder otherwise inserts stray short digits.
+        self.word_insertion_penalty = word_insertion_penalty
+        self.preroll_ms = preroll_ms
         self._idle: list[_PooledDecoder] = []
         self._lock = threading.Lock()
 
     async def open(self, *, hints: Sequence[str] | None = None) -> PocketsphinxStream:
         """Start a session; `hints` (if any are in the dictionary) constrain it to a grammar."""
         loop = asyncio.get_running_loop()
-        phrases = [*hints, *self.carrier_phrases] if hints else []
-        decoder = await loop.run_in_executor(self._executor, self._acquire, phrases)
+        decoder = await loop.run_in_executor(self._executor, self._acquire, list(hints or []))
         return PocketsphinxStream(self, decoder)
 
     async def warm_up(self, count: int = 1) -> None:
@@ -72,8 +76,8 @@ class PocketsphinxStt:
     def _acquire(self, hints: list[str]) -> _PooledDecoder:
         with self._lock:
             pooled = self._idle.pop() if self._idle else None
-        pooled = pooled or _PooledDecoder()
-        pooled.activate(hints)
+        pooled = pooled or _PooledDecoder(self.word_insertion_penalty)
+        pooled.activate(hints, self.carrier_phrases)
         return pooled
 
     def release(self, pooled: _PooledDecoder) -> None:
@@ -101,17 +105,21 @@ class PocketsphinxStt:
 class _PooledDecoder:
     """A decoder plus the grammar searches already compiled into it."""
 
-    def __init__(self) -> None:
+    def __init__(self, word_insertion_penalty: float) -> None:
         from pocketsphinx import Decoder
 
-        self.decoder = Decoder(samprate=STT_SAMPLE_RATE, loglevel="FATAL")
+        self.decoder = Decoder(samprate=STT_SAMPLE_RATE, wip=word_insertion_penalty, loglevel="FATAL")
         self.searches = {_DEFAULT_SEARCH}
 
-    def activate(self, hints: list[str]) -> None:
-        phrases = hint_phrases(hints, lambda w: self.decoder.lookup_word(w) is not None)
-        name = search_name(phrases) if phrases else _DEFAULT_SEARCH
+    def activate(self, hints: list[str], carriers: list[str]) -> None:
+        def known(word: str) -> bool:
+            return self.decoder.lookup_word(word) is not None
+
+        phrases = hint_phrases(hints, known)
+        leads = hint_phrases(carriers, known) if phrases else []
+        name = grammar_key(phrases, leads) if phrases else _DEFAULT_SEARCH
         if name not in self.searches:
-            self.decoder.add_jsgf_string(name, jsgf_for(phrases))
+            self.decoder.add_jsgf_string(name, jsgf_for(phrases, leads))
             self.searches.add(name)
         self.decoder.activate_search(name)
 
@@ -132,6 +140,7 @@ class PocketsphinxStream:
         self._offset_s = 0.0  # stream time at which the current endpointer started
         self._consumed_s = 0.0
         self._in_utt = False
+        self._history: deque[tuple[float, bytes]] = deque(maxlen=20)  # (stream time, raw frame)
         self._utt_start_s = 0.0
         self._last_partial = ""
         self._since_partial_s = 0.0
@@ -205,15 +214,15 @@ class PocketsphinxStream:
         usable = len(data) - len(data) % self._frame_bytes
         self._pending = data[usable:]
         for start in range(0, usable, self._frame_bytes):
+            frame = data[start : start + self._frame_bytes]
             was_in_speech = self._endpointer.in_speech
-            speech = self._endpointer.process(data[start : start + self._frame_bytes])
+            speech = self._endpointer.process(frame)
+            self._history.append((self._consumed_s, frame))
             self._consumed_s += self._frame_bytes / 2 / STT_SAMPLE_RATE
             if speech is None:
                 continue
             if not was_in_speech and not self._in_utt:
-                self._decoder.start_utt()
-                self._in_utt, self._last_partial = True, ""
-                self._utt_start_s = self._offset_s + self._endpointer.speech_start
+                self._start_utterance()
             self._decoder.process_raw(speech)
             self._since_partial_s += len(speech) / 2 / STT_SAMPLE_RATE
             if not self._endpointer.in_speech:
@@ -221,6 +230,21 @@ class PocketsphinxStream:
             elif self._since_partial_s * 1000 >= self._engine.partial_interval_ms:
                 out.extend(self._partial())
         return out
+
+    def _start_utterance(self) -> None:
+        """Open an utterance, feeding the pre-roll: audio just before the endpointer's speech start.
+
+        A soft onset ("zero" starts with a fricative the VAD scores as silence) would otherwise be
+        clipped and misheard.
+        """
+        self._decoder.start_utt()
+        self._in_utt, self._last_partial = True, ""
+        speech_start = self._offset_s + self._endpointer.speech_start
+        preroll = self._engine.preroll_ms / 1000
+        frames = [f for t, f in self._history if speech_start - preroll - 1e-6 <= t < speech_start - 1e-6]
+        if frames:
+            self._decoder.process_raw(b"".join(frames))
+        self._utt_start_s = speech_start - len(frames) * self._frame_bytes / 2 / STT_SAMPLE_RATE
 
     def _partial(self) -> list[Transcript]:
         self._since_partial_s = 0.0
