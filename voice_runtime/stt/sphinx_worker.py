@@ -62,7 +62,8 @@ def _serve(pool: DecoderPool, sessions: dict[int, SphinxSession], kind: str, sid
             session.close()
         return [("closed", sid, None)]
     if kind == "warm":
-        entries = [pool.acquire([]) for _ in range(int(payload))]
+        # Both kinds: open language model and grammar decoders (see DecoderPool).
+        entries = [pool.acquire(hints) for _ in range(int(payload)) for hints in ([], ["yes", "no"])]
         for entry in entries:
             pool.release(entry)
         return [("warmed", sid, None)]

@@ -50,7 +50,8 @@ async def test_first_chunk_is_fast_and_the_audio_is_8k_mulaw_speech(piper: Piper
     elapsed = time.perf_counter() - started
     audio = b"".join(chunks)
     seconds = len(audio) / 8000
-    assert first_chunk_s is not None and first_chunk_s < 0.6  # ~0.05-0.15 s on an idle core
+    # ~0.05-0.15 s on an idle core; the bounds leave room for a loaded shared machine.
+    assert first_chunk_s is not None and first_chunk_s < 1.5 and first_chunk_s < elapsed / 3
     assert 4.0 < seconds < 9.0  # 17 words of speech at 8000 one-byte samples a second
     assert elapsed / seconds < 0.5  # faster than real time even on a shared machine
     pcm = mulaw_to_pcm16(audio)
