@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from tests.integration.voice_engines.speech_eval import (
+    CAPTURE_PHONE_HINTS,
     DIGIT_WORDS,
     PHONE_HINTS,
     PHONE_NUMBERS,
@@ -103,7 +104,11 @@ async def bench_stt_delay(stt: PocketsphinxStt, tts: PiperTts, count: int) -> No
 
 
 async def bench_accuracy(stt: PocketsphinxStt, tts: PiperTts, renders: int) -> None:
-    for hints, label in ((PHONE_HINTS, "with phone hints (JSGF)"), (None, "open language model")):
+    for hints, label in (
+        (PHONE_HINTS, "digit-word hints (JSGF)"),
+        (CAPTURE_PHONE_HINTS, "capture phone hints incl. confirmations (JSGF)"),
+        (None, "no hints, open language model"),
+    ):
         errors = words = exact = total = 0
         for _ in range(renders):
             for number in PHONE_NUMBERS:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voice_runtime.stt.base import STT_SAMPLE_RATE, Transcript
-from voice_runtime.stt.grammar import grammar_key, hint_phrases, jsgf_for
+from voice_runtime.stt.grammar import plan_grammar
 
 _DEFAULT_SEARCH = "_default"
-# Added to every hinted grammar (leading only) so "no, it's ..." is not forced into digits ("no" -> "oh").
-DEFAULT_CARRIER_PHRASES = ("yes", "yeah", "no", "it's", "it is", "my number is", "that's right", "correct")
+# Added (leading only) to every grammar so "no, it's ..." is not forced into digits ("no" -> "oh").
+DEFAULT_CARRIER_PHRASES = (
+    "yes", "yeah", "no", "it's", "it is", "my number is", "that's right", "correct", "the", "sorry", "actually",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class SphinxConfig:
     preroll_ms: int = 150
     carrier_phrases: tuple[str, ...] = DEFAULT_CARRIER_PHRASES
     max_idle_decoders: int = 8
+    # Initial cepstral mean for live CMN. pocketsphinx's default (40,3,-1) is a wideband mean; a phone
+    # line (8 kHz mu-law, nothing above 4 kHz) sits far from it, and the first seconds of every fresh
+    # decoder were garbage ("my name is jane" -> "when hm"). Measured on piper speech via mu-law.
+    cmn_init: str = "49.1,28.8,-36.7,40.3,-18.8,-0.3,1.5,-13.8,3.6,-2.9,5.1,-2.6,-2.8"
+    dither: bool = True
 
 
 @dataclass
@@ -48,8 +55,9 @@ class DecoderPool:
     def acquire(self, hints: list[str]) -> tuple[Any, set[str], bool]:
         from pocketsphinx import Decoder
 
-        phrases, leads = self._phrases(hints)
-        grammar = bool(phrases)
+        words = _dictionary()
+        plan = plan_grammar(hints, self.config.carrier_phrases, words.__contains__)
+        grammar = plan is not None
         if self.idle[grammar]:
             decoder, searches = self.idle[grammar].pop()
         else:
@@ -57,12 +65,14 @@ class DecoderPool:
                 samprate=STT_SAMPLE_RATE,
                 wip=self.config.word_insertion_penalty,
                 bestpath=not grammar,
+                cmninit=self.config.cmn_init,
+                dither=self.config.dither,
                 loglevel="FATAL",
             )
             searches = {_DEFAULT_SEARCH}
-        name = grammar_key(phrases, leads) if grammar else _DEFAULT_SEARCH
-        if name not in searches:
-            decoder.add_jsgf_string(name, jsgf_for(phrases, leads))
+        name = plan.key if plan is not None else _DEFAULT_SEARCH
+        if plan is not None and name not in searches:
+            decoder.add_jsgf_string(name, plan.jsgf())
             searches.add(name)
         decoder.activate_search(name)
         return decoder, searches, grammar
@@ -71,12 +81,6 @@ class DecoderPool:
         decoder, searches, grammar = entry
         if len(self.idle[grammar]) < self.config.max_idle_decoders:
             self.idle[grammar].append((decoder, searches))
-
-    def _phrases(self, hints: list[str]) -> tuple[list[str], list[str]]:
-        words = _dictionary()
-        phrases = hint_phrases(hints, words.__contains__)
-        leads = hint_phrases(list(self.config.carrier_phrases), words.__contains__) if phrases else []
-        return phrases, leads
 
 
 _WORDS: set[str] = set()

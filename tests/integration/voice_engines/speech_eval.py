@@ -12,6 +12,20 @@ from voice_runtime.stt.base import SpeechToText, Transcript
 FRAME_BYTES = 640  # 20 ms at 16 kHz
 DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 PHONE_HINTS = [*DIGIT_WORDS, "oh", "double", "triple"]
+# The shape of domain.voice.stt_hints("phone") / ("name") (voice-capture): answers plus confirmations.
+_CONFIRM = [
+    "that's right", "that is right", "that's correct", "yes", "yeah", "yep", "correct", "right", "sure", "okay",
+    "good", "great", "lovely", "righto", "that's wrong", "not quite", "wrong", "nope", "nah", "no",
+]  # fmt: skip
+CAPTURE_PHONE_HINTS = [
+    *DIGIT_WORDS, "oh", "o", "nought", "double", "triple", "treble", "plus", "sixty", "hundred", "area", "code",
+    "mobile", "number", "last", "digit", "is", *_CONFIRM,
+]  # fmt: skip
+CAPTURE_NAME_HINTS = (
+    ["my", "name", "is", "it's", "first", "last", "surname", "spelled"]
+    + [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    + _CONFIRM
+)
 PHONE_NUMBERS = ["0412345678", "0498765432", "0423581347", "0401928374", "0455012966", "0487310059"]
 
 
