@@ -50,6 +50,7 @@ class FakeDeepgram:
         drop_after_bytes: int | None = None,
         drop_with_close_code: int | None = None,
         reject_audio: bool = False,
+        speech_final: bool = True,
     ) -> None:
         self.script = script
         self.api_key = api_key
@@ -60,6 +61,7 @@ class FakeDeepgram:
         self.drop_after_bytes = drop_after_bytes  # first connection only
         self.drop_with_close_code = drop_with_close_code  # None: abort the TCP connection
         self.reject_audio = reject_audio
+        self.speech_final = speech_final  # False: endpoints only finalise segments; UtteranceEnd closes turns
         self.line = 0
         self.connections: list[ConnectionLog] = []
         self._server: Server | None = None
@@ -188,7 +190,7 @@ class _Session:
                 await self._send_results(self._heard_words()[self.committed_words :], is_final=False)
                 self.last_interim_ms = self.clock_ms
         if result.speech_ended and self.utt_start_ms is not None:
-            await self._final(speech_final=True)
+            await self._final(speech_final=self.server.speech_final)
             self.utterance_end_due = self.last_word_end_ms + self.utterance_end_ms
         if self.utterance_end_due is not None and self.clock_ms >= self.utterance_end_due:
             await self.ws.send(
