@@ -100,7 +100,24 @@ async def bench_stt_delay(stt: PocketsphinxStt, tts: PiperTts, count: int) -> No
         finals = [i for i, t in enumerate(session.transcripts) if t.is_final]
         if finals and session.speech_end_sent_s is not None:
             delays.append((session.arrival_s[finals[0]] - session.speech_end_sent_s) * 1000)
-    print(f"pocketsphinx final after end of speech, real-time audio ({len(delays)}): {summary(delays)}")
+    print(f"pocketsphinx final after the last voiced frame, real-time audio ({len(delays)}): {summary(delays)}")
+
+
+async def bench_finalize(stt: PocketsphinxStt, tts: PiperTts, count: int) -> None:
+    """The runtime ends a turn on its own VAD and calls finalize(): time from that call to the final."""
+    latencies = []
+    for number in PHONE_NUMBERS[:count]:
+        pcm = await phone_pcm(tts, spoken_digits(number))
+        stream = await stt.open(hints=PHONE_HINTS)
+        started = time.perf_counter()
+        for i in range(0, len(pcm), 640):
+            await stream.send(pcm[i : i + 640])
+            await asyncio.sleep(max(0.0, started + (i + 640) / 32000 - time.perf_counter()))
+        called = time.perf_counter()
+        await stream.finalize()
+        latencies.append((time.perf_counter() - called) * 1000)
+        await stream.close()
+    print(f"pocketsphinx finalize() -> final queued, real-time audio ({len(latencies)}): {summary(latencies)}")
 
 
 async def bench_accuracy(stt: PocketsphinxStt, tts: PiperTts, renders: int) -> None:
@@ -134,6 +151,7 @@ async def main(quick: bool) -> None:
     await stt.warm_up()
     try:
         await bench_stt_delay(stt, tts, count=2 if quick else 6)
+        await bench_finalize(stt, tts, count=2 if quick else 6)
         await bench_accuracy(stt, tts, renders=1 if quick else 2)
     finally:
         stt.close()

@@ -7,6 +7,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from voice_runtime.stt.base import SpeechToText, Transcript
 
 FRAME_BYTES = 640  # 20 ms at 16 kHz
@@ -62,13 +64,21 @@ def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
     return prev[-1]
 
 
+def last_voiced_byte(pcm16: bytes, level: float = 500.0) -> int:
+    """End of the last 20 ms frame louder than `level` RMS (piper ends its clips with silence)."""
+    samples = np.frombuffer(pcm16[: len(pcm16) - len(pcm16) % FRAME_BYTES], dtype=np.int16).astype(np.float64)
+    rms = np.sqrt(np.mean(samples.reshape(-1, FRAME_BYTES // 2) ** 2, axis=1))
+    loud = np.nonzero(rms > level)[0]
+    return int(loud[-1] + 1) * FRAME_BYTES if loud.size else len(pcm16)
+
+
 @dataclass
 class Session:
     """What one recognition run produced, with wall-clock times relative to the first frame sent."""
 
     transcripts: list[Transcript] = field(default_factory=list)
     arrival_s: list[float] = field(default_factory=list)
-    speech_end_sent_s: float | None = None
+    speech_end_sent_s: float | None = None  # when the last voiced frame was sent
 
     @property
     def finals(self) -> list[Transcript]:
@@ -100,7 +110,7 @@ async def recognize(
 
     reader = asyncio.create_task(read())
     audio = bytes(int(lead_silence_s * 32000)) + pcm16
-    speech_end = len(audio)
+    speech_end = len(audio) - len(pcm16) + last_voiced_byte(pcm16)
     audio += bytes(int(tail_silence_s * 32000))
     for i in range(0, len(audio), FRAME_BYTES):
         await stream.send(audio[i : i + FRAME_BYTES])
