@@ -50,6 +50,7 @@ class PocketsphinxStt:
             preroll_ms=preroll_ms,
             carrier_phrases=tuple(carrier_phrases),
         )
+        _check_endpointer(self.config)
         self.max_workers = workers
         self.open_timeout_s = open_timeout_s
         self._workers: list[SphinxWorker] = []
@@ -101,6 +102,19 @@ class PocketsphinxStt:
         if not idle and len(live) < self.max_workers:
             return self._spawn()
         return min(live, key=lambda w: w.load) if live else self._spawn()
+
+
+def _check_endpointer(config: SphinxConfig) -> None:
+    """Fail at construction (a settings error), not on the first call inside a worker."""
+    from pocketsphinx import Endpointer
+
+    try:
+        Endpointer(window=config.endpoint_window_s, ratio=config.endpoint_ratio, vad_mode=config.vad_mode)
+    except ValueError as exc:
+        raise ValueError(
+            f"invalid pocketsphinx endpointer settings (window {config.endpoint_window_s} s, "
+            f"ratio {config.endpoint_ratio}): {exc}"
+        ) from exc
 
 
 def _resolver(future: asyncio.Future[None]) -> Any:
