@@ -103,6 +103,34 @@ async def bench_stt_delay(stt: PocketsphinxStt, tts: PiperTts, count: int) -> No
     print(f"pocketsphinx final after the last voiced frame, real-time audio ({len(delays)}): {summary(delays)}")
 
 
+async def bench_stt_concurrency(stt: PocketsphinxStt, tts: PiperTts, levels: list[int]) -> None:
+    """N callers talking at once (real-time audio): how late do finals get?"""
+    audio = [await phone_pcm(tts, spoken_digits(n)) for n in PHONE_NUMBERS]
+    for level in levels:
+        sessions = await asyncio.gather(
+            *[recognize(stt, audio[i % len(audio)], hints=PHONE_HINTS, realtime=True) for i in range(level)]
+        )
+        delays = [
+            (s.arrival_s[s.transcripts.index(s.finals[0])] - s.speech_end_sent_s) * 1000
+            for s in sessions
+            if s.finals and s.speech_end_sent_s is not None
+        ]
+        print(f"pocketsphinx {level:2d} concurrent real-time callers: final after last voiced frame {summary(delays)}")
+
+
+async def bench_tts_concurrency(tts: PiperTts, level: int) -> None:
+    """N agent utterances requested at once (one piper worker): time to first byte under contention."""
+
+    async def first_byte(text: str) -> float:
+        start = time.perf_counter()
+        async for _ in tts.synthesize(text):
+            return (time.perf_counter() - start) * 1000
+        return (time.perf_counter() - start) * 1000
+
+    ttfb = await asyncio.gather(*[first_byte(PROMPTS[i % len(PROMPTS)]) for i in range(level)])
+    print(f"piper TTS time to first byte, {level} concurrent requests: {summary(list(ttfb))}")
+
+
 async def bench_finalize(stt: PocketsphinxStt, tts: PiperTts, count: int) -> None:
     """The runtime ends a turn on its own VAD and calls finalize(): time from that call to the final."""
     latencies = []
@@ -147,11 +175,13 @@ async def main(quick: bool) -> None:
     tts = PiperTts()
     await tts.warm_up()
     await bench_tts(tts, rounds=1 if quick else 3)
+    await bench_tts_concurrency(tts, level=4)
     stt = PocketsphinxStt()
     await stt.warm_up()
     try:
         await bench_stt_delay(stt, tts, count=2 if quick else 6)
         await bench_finalize(stt, tts, count=2 if quick else 6)
+        await bench_stt_concurrency(stt, tts, levels=[2] if quick else [2, 4, 8])
         await bench_accuracy(stt, tts, renders=1 if quick else 2)
     finally:
         stt.close()
