@@ -161,6 +161,15 @@ async def test_undecodable_audio_is_a_provider_error_without_retry(server: FakeD
     assert len(server.connections) == 1
 
 
+async def test_a_provider_error_message_ends_the_session_with_its_description(server: FakeDeepgram) -> None:
+    server.error_after_bytes = 3200
+    stream = await _engine(server).open()
+    await _send(stream, voiced(0.5))
+    with pytest.raises(SpeechEngineError, match="INTERNAL: Internal server error"):
+        await _collect(stream, finals=1)
+    assert len(server.connections) == 1
+
+
 async def test_gives_up_after_the_reconnect_budget(server: FakeDeepgram) -> None:
     stream = await _engine(server, max_reconnects=2).open()
     await server.stop()  # the provider is gone: every reconnect is refused
