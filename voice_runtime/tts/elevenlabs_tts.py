@@ -50,7 +50,9 @@ class ElevenLabsTts:
         self.chunk_bytes = chunk_bytes
 
     async def synthesize(self, text: str) -> AsyncIterator[bytes]:
-        """Yield 8 kHz mu-law chunks as the provider streams them."""
+        """Yield 8 kHz mu-law chunks as the provider streams them (nothing for blank text)."""
+        if not text.strip():
+            return
         delivered = 0
         failures = 0
         while True:

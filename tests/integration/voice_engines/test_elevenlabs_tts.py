@@ -99,3 +99,8 @@ async def test_gives_up_after_the_retry_budget(server: FakeElevenLabs) -> None:
     await server.stop()
     with pytest.raises(SpeechEngineError, match="giving up after 3 failed attempts"):
         await _play(tts)
+
+
+async def test_blank_text_is_no_audio_and_no_request(server: FakeElevenLabs) -> None:
+    assert await _play(_tts(server), "  ") == []
+    assert server.requests == []

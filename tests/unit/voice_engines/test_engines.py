@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 
 from infra.settings import Settings
@@ -49,3 +50,8 @@ def test_one_key_each_way() -> None:
 def test_vad_thresholds_come_from_settings() -> None:
     vad = build_vad(_settings(vad_min_rms=123.0, vad_hangover_ms=250, vad_start_ms=40))
     assert (vad.min_rms, vad.hangover_ms, vad.start_ms) == (123.0, 250, 40)
+
+
+def test_invalid_endpointer_settings_fail_at_build_time() -> None:
+    with pytest.raises(ValueError, match="invalid pocketsphinx endpointer settings"):
+        build_engines(_settings(pocketsphinx_endpoint_window_seconds=0.05))
