@@ -16,6 +16,7 @@ from voice_runtime.frames import (
     InterimTranscriptionFrame,
     InterruptionFrame,
     SilenceFrame,
+    SttFinalizedFrame,
     TranscriptionFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
@@ -71,6 +72,10 @@ class TurnManager(FrameProcessor):
                 self._partial = frame.text
         elif isinstance(frame, TranscriptionFrame):
             await self._on_final(frame)
+        elif isinstance(frame, SttFinalizedFrame):
+            self._discard_final = False  # whatever a backchannel's flush produced is out by now
+            if self._phase is Phase.FINALIZING:
+                await self._end_turn(frame.received, "stt_flushed")
         elif isinstance(frame, DtmfFrame):
             await self._on_dtmf(frame)
         elif isinstance(frame, BotStartedSpeakingFrame):
