@@ -1,0 +1,183 @@
+"""Name capture: "my name is ...", spelled names ("S M I T H"), first/last corrections, title-cased."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from domain.voice.spoken import DIGIT_WORDS, ParseResult, failure, normalise, success
+
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+_INTROS = (
+    "my full name is", "my first name is", "my name is", "my name's", "the name is", "the name's", "name is", "name's",
+    "you can call me", "they call me", "call me", "i'm called", "it's", "it is", "its", "this is", "i'm", "im", "i am",
+    "it was", "that's", "that is",
+)  # fmt: skip
+_LEADS = {"hi", "hello", "hey", "g'day", "gday", "yeah", "yes", "yep", "um", "umm", "uh", "er", "erm", "ah", "oh",
+          "sure", "ok", "okay", "well", "so", "no", "nope", "nah", "sorry", "mate", "actually"}  # fmt: skip
+_TRAILS = {"speaking", "here", "thanks", "thank", "you", "please", "mate", "cheers"}
+_SPELLING_WORDS = {"spelled", "spelt", "spelling"}
+_JOINERS = {"that's", "thats", "as", "in", "with", "a", "an", "and", "is", "it's", "its"}
+STOP_WORDS = frozenset(
+    """yes no yeah yep nope nah what who why how when where which sorry pardon hello hi hey um uh er the is are
+    was were am be been being you he she it we they me my your our their this that there here and or but not do does
+    did have has had can could would should shall want need just know think okay ok please thanks thank phone number
+    email address call calling speak speaking talk about for with from on in at to of by booking book appointment
+    quote help job today tomorrow name first last surname again repeat said say didn't don't dont can't cant wrong
+    right correct mobile hang up bye goodbye still there hear hearing anyone someone person human operator agent
+    robot machine all some any if then than so too very really actually like gonna wanna yes please one two three
+    four five six seven eight nine zero oh its it's i'm im i'd that's name's thats hi g'day gday""".split()
+)
+_MAX_WORDS = 4
+_CUT_AT = {"and", "on", "my", "number", "phone", "mobile", "email", "from", "calling", "at", "about", "ringing"}
+_BOTH = re.compile(
+    r"first name(?: is|'s)? ([^\W\d_]+)\W+(?:and )?(?:my )?(?:last name|surname)(?: is|'s)? ([^\W\d_'-]+)"
+)
+
+
+def title_case_name(word: str) -> str:
+    """E.g. "o'brien" -> "O'Brien", "mary-jane" -> "Mary-Jane", "mcdonald" -> "McDonald"."""
+    parts = re.split(r"(['-])", word.lower())
+    out = [p[:1].title() + p[1:] if p not in ("'", "-") else p for p in parts]
+    cased = "".join(out)
+    if re.match(r"^Mc[a-z]", cased):
+        cased = "Mc" + cased[2].upper() + cased[3:]
+    return cased
+
+
+def _strip(words: list[str]) -> list[str]:
+    while words and words[0] in _LEADS:
+        words = words[1:]
+    joined = " ".join(words)
+    for intro in _INTROS:
+        if joined == intro or joined.startswith(intro + " "):
+            words = words[len(intro.split()) :]
+            break
+    while words and words[0] in _LEADS:
+        words = words[1:]
+    while words and words[-1] in _TRAILS:
+        words = words[:-1]
+    return words
+
+
+def _merge_spelled(words: list[str]) -> list[str]:
+    """Join spelled letters ("j o h n", "b e double l") into words; a spelling replaces the word it spells."""
+    out: list[str] = []
+    spelled_at: set[int] = set()
+    i = 0
+    while i < len(words):
+        run, i = _letter_run(words, i)
+        if len(run) >= 2:
+            match = [k for k, w in enumerate(out) if k not in spelled_at and _spells(w, run)]
+            if match:
+                out[match[-1]] = run
+                spelled_at.add(match[-1])
+            else:
+                out.append(run)
+                spelled_at.add(len(out) - 1)
+            continue
+        word = run or words[i]
+        if not run:
+            i += 1
+        nxt = words[i] if i < len(words) else ""
+        if word in _SPELLING_WORDS or (word in _JOINERS and out and len(nxt) == 1):
+            continue  # "Smith, that's S M I T H", "spelled J O N"
+        out.append(word)
+    return out
+
+
+def _letter_run(words: list[str], i: int) -> tuple[str, int]:
+    letters: list[str] = []
+    while i < len(words):
+        w = words[i]
+        if len(w) == 1 and w.isalpha():
+            letters.append(w)
+            i += 1
+        elif w in ("double", "triple") and i + 1 < len(words) and len(words[i + 1]) == 1:
+            letters.append(words[i + 1] * (2 if w == "double" else 3))
+            i += 2
+        else:
+            break
+    return "".join(letters), i
+
+
+def _spells(word: str, run: str) -> bool:
+    return word[:1] == run[:1] or difflib.SequenceMatcher(None, word, run).ratio() >= 0.5
+
+
+def _cut_other_details(words: list[str]) -> list[str]:
+    """E.g. "John Smith and my number is ...": keep the name, drop what follows it."""
+    for i, word in enumerate(words):
+        if i > 0 and (word in _CUT_AT or word in DIGIT_WORDS):
+            return words[:i]
+    return words
+
+
+def parse_name(text: str) -> ParseResult:
+    """A person's name, title-cased: "my name is john smith" -> "John Smith"; "j o h n" -> "John"."""
+    said = normalise(re.split(r"\d", text, maxsplit=1)[0])
+    if m := _BOTH.search(said):
+        said = f"{m.group(1)} {m.group(2)}"
+    words = _cut_other_details(_merge_spelled(_strip(_WORD.findall(said))))
+    if not words:
+        return failure("no_name" if not re.search(r"\d", text) else "not_a_name")
+    if len(words) > _MAX_WORDS:
+        return failure("too_long")
+    if any(w in STOP_WORDS for w in words):
+        return failure("not_a_name")
+    if any(len(w) < 2 for w in (words[0], words[-1])) or sum(len(w) for w in words) > 60:
+        return failure("not_a_name")
+    value = " ".join(title_case_name(w) for w in words)
+    return success(value, value)
+
+
+_FIRST = re.compile(r"\b(?:first|given|christian) name(?: is|'s)?\b(.*)")
+_LAST = re.compile(r"\b(?:last|family|second) name(?: is|'s)?\b(.*)|\bsurname(?: is|'s)?\b(.*)")
+_SPELL = re.compile(r"\b(?:spelled|spelt|spelling is|spell it)\b(.*)")
+
+
+def repair_name(candidate: str, text: str) -> ParseResult:
+    """A correction of `candidate`: "the last name is Smyth", "it's spelled S M Y T H", or a whole new name."""
+    said = normalise(text)
+    parts = candidate.split()
+    if not parts:
+        return parse_name(text)
+    if m := _FIRST.search(said):
+        return _replace_part(parts, 0, m.group(1))
+    if m := _LAST.search(said):
+        return _replace_part(parts, len(parts) - 1 if len(parts) > 1 else 1, m.group(1) or m.group(2) or "")
+    if m := _SPELL.search(said):
+        fix = parse_name(m.group(1))
+        if fix.ok and fix.value is not None and len(fix.value.split()) == 1:
+            return _replace_part(parts, _closest(parts, fix.value), fix.value)
+    full = parse_name(text)
+    if full.ok and full.value is not None and len(full.value.split()) == 1 and len(parts) > 1:
+        index = _closest(parts, full.value)
+        if difflib.SequenceMatcher(None, parts[index].lower(), full.value.lower()).ratio() >= 0.5:
+            return _replace_part(parts, index, full.value)  # "no, Jon" keeps the surname
+    return full
+
+
+def _closest(parts: list[str], word: str) -> int:
+    scores = [difflib.SequenceMatcher(None, p.lower(), word.lower()).ratio() for p in parts]
+    return max(range(len(parts)), key=lambda i: (scores[i], i))
+
+
+def _replace_part(parts: list[str], index: int, fragment: str) -> ParseResult:
+    fix = parse_name(fragment)
+    if not fix.ok or fix.value is None:
+        return fix
+    new = list(parts)
+    if index >= len(new):
+        new.append(fix.value)
+    else:
+        new[index : index + 1] = fix.value.split()
+    value = " ".join(new)
+    if len(new) > _MAX_WORDS:
+        return failure("too_long")
+    return success(value, value)
+
+
+def readback_name(value: str) -> str:
+    """The name as it is read back."""
+    return value

@@ -1,0 +1,87 @@
+"""Phone capture (en-AU): spoken digits and DTMF to E.164 through `phonenumbers`, read back in natural groups."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from domain.voice.spoken import ParseResult, failure, say_digits, spoken_digits, success, tokenize
+
+REGION = "AU"
+_MAX_DIGITS = 17
+
+
+def parse_phone(text: str) -> ParseResult:
+    """A phone number from a transcript ("oh four one two, three four five ...", "+61 412 ...", "double three")."""
+    digits = spoken_digits(tokenize(text))
+    return validate_phone_digits(digits)
+
+
+def parse_phone_dtmf(digits: str) -> ParseResult:
+    """A phone number keyed on the keypad; '#' ends entry, '*' is ignored."""
+    keyed = digits.split("#", 1)[0]
+    return validate_phone_digits("".join(ch for ch in keyed if ch.isdigit()))
+
+
+def validate_phone_digits(digits: str) -> ParseResult:
+    """Normalise "+61...", "61...", "0011..." and national forms to E.164; refuse numbers that cannot be real."""
+    bare = digits.lstrip("+")
+    if not bare or not bare.isdigit():
+        return failure("no_digits")
+    if len(bare) > _MAX_DIGITS:
+        return failure("too_long")
+    if digits.startswith("+"):
+        candidate = "+" + bare
+    elif bare.startswith("0011"):
+        candidate = "+" + bare[4:]
+    elif bare.startswith("61") and len(bare) == 11:
+        candidate = "+" + bare
+    else:
+        candidate = bare
+    if not candidate.startswith("+") and len(bare) == 8 and bare[0] not in "01":
+        return failure("missing_area_code")
+    try:
+        number = phonenumbers.parse(candidate, REGION)
+    except NumberParseException:
+        return failure("invalid_number")
+    if not phonenumbers.is_valid_number(number):
+        return failure(_length_error(number))
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return success(e164, readback_phone(e164))
+
+
+def _length_error(number: phonenumbers.PhoneNumber) -> str:
+    result = phonenumbers.is_possible_number_with_reason(number)
+    if result == phonenumbers.ValidationResult.TOO_SHORT:
+        return "too_short"
+    if result == phonenumbers.ValidationResult.TOO_LONG:
+        return "too_long"
+    return "invalid_number"
+
+
+def phone_groups(e164: str) -> list[str]:
+    """The number's digits in the groups people say: ["0412", "345", "678"], ["02", "9876", "5432"]."""
+    try:
+        number = phonenumbers.parse(e164, REGION)
+    except NumberParseException:
+        return [d for d in [re.sub(r"\D", "", e164)] if d]
+    if phonenumbers.region_code_for_number(number) == REGION:
+        return re.findall(r"\d+", phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
+    groups = re.findall(r"\d+", phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL))
+    return groups
+
+
+def national_digits(e164: str) -> str:
+    """The digits as dialled within Australia ("0412345678"), or the full international digits elsewhere."""
+    return "".join(phone_groups(e164))
+
+
+def readback_phone(e164: str) -> str:
+    """E.g. "oh four one two, three four five, six seven eight"; "plus four four, ..." for a foreign number."""
+    groups = phone_groups(e164)
+    spoken = ", ".join(say_digits(g) for g in groups)
+    if e164.startswith("+") and not e164.startswith("+61"):
+        return "plus " + spoken
+    return spoken
