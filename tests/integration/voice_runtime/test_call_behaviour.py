@@ -6,11 +6,13 @@ from ScriptedStt (released by voiced audio), so these tests are about timing and
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.tenants import Tenant
-from voice_runtime.sim_caller import Hangup, Interrupt, Pause, Press, Say, WaitForAgent
+from voice_runtime.sim_caller import Hangup, Interrupt, Pause, Press, Say, Step, WaitForAgent
 from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
 from voice_runtime.transfer import LocalTransfer
 
@@ -23,7 +25,7 @@ def scripted(*lines: str) -> ScriptedStt:
     return ScriptedStt([ScriptLine(t, 300) for t in lines])
 
 
-def of(events: list, type_: str) -> list[dict]:
+def of(events: list[Any], type_: str) -> list[dict[str, Any]]:
     return [e.payload for e in events if e.type == type_]
 
 
@@ -79,7 +81,7 @@ async def test_silence_reprompts_then_closes_politely(
 
 
 async def test_phone_number_by_dtmf(voice_worker: VoiceFactory, tenant: Tenant, piper, engine: AsyncEngine) -> None:
-    script = [WaitForAgent(), Say("my name is jane smith"), WaitForAgent(), Say("yes"), WaitForAgent(),
+    script: list[Step] = [WaitForAgent(), Say("my name is jane smith"), WaitForAgent(), Say("yes"), WaitForAgent(),
               Press("0412345678#"), WaitForAgent(), Say("yes"), WaitForAgent(), Say("yes"), WaitForAgent()]
     async with voice_worker(scripted("my name is jane smith", "yes", "yes", "yes"), piper, **FAST) as v:
         caller = await v.place_call(piper)
@@ -95,7 +97,7 @@ async def test_failed_transfer_is_told_recorded_and_the_call_goes_on(
     voice_worker: VoiceFactory, tenant: Tenant, piper, engine: AsyncEngine
 ) -> None:
     transfer = LocalTransfer(unreachable={ESCALATION})
-    script = [WaitForAgent(), Say("can i speak to a real person"), WaitForAgent(quiet=1.0),
+    script: list[Step] = [WaitForAgent(), Say("can i speak to a real person"), WaitForAgent(quiet=1.0),
               Say("my name is jane smith"), WaitForAgent(), Hangup()]
     stt = scripted("can i speak to a real person", "my name is jane smith")
     async with voice_worker(stt, piper, transfer=transfer, **FAST) as v:

@@ -7,11 +7,13 @@ normalised number. Recognition is constrained by each capture's stt_hints (a gra
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.tenants import Tenant
-from voice_runtime.sim_caller import Say, WaitForAgent
+from voice_runtime.sim_caller import Say, Step, WaitForAgent
 
 from .conftest import FAST, VoiceFactory, stored_events
 
@@ -21,7 +23,7 @@ LINES = ["my name is jane smith", "yes", "zero four one two three four five six 
          "no the last digit is nine", "yes", "yes"]
 
 
-def transcript(events: list) -> str:
+def transcript(events: list[Any]) -> str:
     lines = []
     for e in events:
         if e.type in ("turn.ended", "agent.utterance.started", "capture.confirmed", "capture.parsed", "call.ended"):
@@ -32,7 +34,7 @@ def transcript(events: list) -> str:
 async def test_spoken_name_and_mobile_with_a_one_digit_correction(
     voice_worker: VoiceFactory, tenant: Tenant, piper, pocketsphinx, engine: AsyncEngine
 ) -> None:
-    script = [WaitForAgent()]
+    script: list[Step] = [WaitForAgent()]
     for line in LINES:
         script += [Say(line), WaitForAgent()]
     async with voice_worker(pocketsphinx, piper, **FAST) as voice:
