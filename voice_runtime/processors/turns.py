@@ -177,7 +177,7 @@ class TurnManager(FrameProcessor):
         delay_ms = None
         if final_at is not None and last_voiced is not None:
             delay_ms = round((final_at - last_voiced) * 1000)
-            self._ctx.metrics.stt_final_delay.observe(max(0.0, final_at - last_voiced))
+            self._ctx.metrics.observe("stt_final_delay", max(0.0, final_at - last_voiced))
         self._ctx.events.emit("turn.ended", text=text, dtmf=digits, reason=reason, stt_final_delay_ms=delay_ms)
         self._agent_pending = True
         await self.push_frame(UserTurnFrame(text=text, dtmf=digits, ended_at=now, last_voiced=last_voiced))
