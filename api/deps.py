@@ -99,6 +99,7 @@ def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
             raise
         return principal
 
+    _check.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]  # read by the auth coverage test
     return _check
 
 

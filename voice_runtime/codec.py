@@ -40,6 +40,7 @@ def _build_encode_table() -> npt.NDArray[np.uint8]:
     return ((code ^ mask) & 0xFF).astype(np.uint8)
 
 
+_BLOCK = 4096
 _DECODE = _build_decode_table()
 _ENCODE = _build_encode_table()
 
@@ -108,20 +109,23 @@ class Resampler:
         self._received += fresh.size
         # Every output n whose newest input sample floor(n * down / up) has arrived, i.e. n * down < received * up.
         end = -(-self._received * self._up // self._down)
-        n = np.arange(self._produced, end, dtype=np.int64)
-        if n.size:
-            pos = n * self._down
-            idx = pos // self._up - self._buffer_start - (self._taps - 1)
-            windows = buf[idx[:, None] + np.arange(self._taps)]
-            out = (windows * self._bank[pos % self._up]).sum(axis=1)
-            self._produced = end
-        else:
-            out = np.zeros(0, dtype=np.float64)
+        # Blocks bound the (outputs x taps) window matrix for long inputs such as a whole TTS sentence.
+        blocks = [self._filter(buf, first, min(end, first + _BLOCK)) for first in range(self._produced, end, _BLOCK)]
+        out = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float64)
+        self._produced = max(self._produced, end)
         keep = self._taps - 1
         self._history = buf[-keep:] if keep else buf[:0]
         self._buffer_start = self._received - keep
         pcm: bytes = np.clip(np.rint(out), -32768, 32767).astype(np.int16).tobytes()
         return pcm
+
+    def _filter(self, buf: npt.NDArray[np.float64], first: int, end: int) -> npt.NDArray[np.float64]:
+        """Outputs first..end-1: each is one polyphase branch dotted with the newest `taps` inputs."""
+        pos = np.arange(first, end, dtype=np.int64) * self._down
+        idx = pos // self._up - self._buffer_start - (self._taps - 1)
+        windows = buf[idx[:, None] + np.arange(self._taps)]
+        out: npt.NDArray[np.float64] = (windows * self._bank[pos % self._up]).sum(axis=1)
+        return out
 
 
 def pcm16_rms(pcm16: bytes) -> float:

@@ -1,13 +1,15 @@
 """A streaming energy + zero-crossing voice activity detector for PCM16 frames.
 
-Each frame is classified as voiced when its level clears both an absolute floor and an adaptive
-noise floor by a margin, and its zero-crossing rate is below that of hiss. Speech *starts* once
+Each frame is classified as voiced when its level clears both an absolute floor and the noise
+floor (the quietest frame of the last two seconds) by a margin, and its zero-crossing rate is
+below that of hiss. Speech *starts* once
 `start_ms` of voiced audio has arrived within a short window and *ends* after `hangover_ms` of
 unvoiced audio: the hang-over keeps short pauses between words inside one utterance.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +43,7 @@ class Vad:
         start_ms: int = 60,
         start_window_ms: int = 100,
         hangover_ms: int = 400,
-        noise_adapt: float = 0.05,
+        noise_window_ms: int = 2000,
     ) -> None:
         self.min_rms = min_rms
         self.snr_factor = snr_factor
@@ -49,8 +51,11 @@ class Vad:
         self.start_ms = start_ms
         self.start_window_ms = start_window_ms
         self.hangover_ms = hangover_ms
-        self.noise_adapt = noise_adapt
-        self.noise_rms = min_rms / snr_factor
+        self.noise_window_ms = noise_window_ms
+        # Minimum statistics: the quietest frame of the last `noise_window_ms` is the noise floor
+        # (speech always has gaps). A seed entry stands in until a full window has been heard.
+        self._levels: deque[tuple[float, float]] = deque([(float(noise_window_ms), min_rms / snr_factor)])
+        self._levels_ms = float(noise_window_ms)
         self.in_speech = False
         self._recent: list[tuple[float, bool]] = []  # (duration ms, voiced) within the start window
         self._silence_ms = 0.0
@@ -76,11 +81,9 @@ class Vad:
             return VadResult(self.in_speech, False, False, 0.0)
         floats = samples.astype(np.float32)
         rms = float(np.sqrt(np.dot(floats, floats) / samples.size))
-        voiced = self.frame_is_voiced(samples, rms)
-        if not voiced:
-            # Track the background level only from unvoiced frames so speech does not raise it.
-            self.noise_rms += self.noise_adapt * (rms - self.noise_rms)
         duration_ms = 1000.0 * samples.size / sample_rate
+        self._track_noise(duration_ms, rms)
+        voiced = self.frame_is_voiced(samples, rms)
         started = ended = False
         if self.in_speech:
             self._silence_ms = 0.0 if voiced else self._silence_ms + duration_ms
@@ -92,6 +95,17 @@ class Vad:
             if started:
                 self.in_speech, self._silence_ms = True, 0.0
         return VadResult(self.in_speech, started, ended, rms, voiced)
+
+    @property
+    def noise_rms(self) -> float:
+        """The current noise floor estimate (RMS)."""
+        return min(level for _, level in self._levels)
+
+    def _track_noise(self, duration_ms: float, rms: float) -> None:
+        self._levels.append((duration_ms, rms))
+        self._levels_ms += duration_ms
+        while self._levels_ms - self._levels[0][0] >= self.noise_window_ms:
+            self._levels_ms -= self._levels.popleft()[0]
 
     def _onset(self, duration_ms: float, voiced: bool) -> bool:
         self._recent.append((duration_ms, voiced))

@@ -89,8 +89,8 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
         print("--tenant is required for the customer role and refused for every other role", file=sys.stderr)
         return 2
 
-    async def main() -> str:
-        engine = make_engine(database_url_for_cli(_settings(args)), pool_size=1)
+    async def main(url: str) -> str:
+        engine = make_engine(url, pool_size=1)
         try:
             async with engine.begin() as conn:
                 principal, key = await create_principal(conn, name=args.name, role=role, tenant_id=tenant)
@@ -99,7 +99,8 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
         print(f"created {role.value} principal {principal.id} ({principal.name}); the key is shown once:")
         return key
 
-    print(asyncio.run(main()))
+    with database_url_for_cli(_settings(args)) as url:
+        print(asyncio.run(main(url)))
     return 0
 
 

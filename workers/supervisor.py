@@ -67,6 +67,16 @@ async def _ensure_database(admin_url: str, name: str) -> None:
         await conn.close()
 
 
+async def _prepare_cluster(address: str, namespace: str) -> None:
+    """A configured cluster gets our namespace and search attributes (the dev server gets them by flags)."""
+    from infra.temporal.client import connect
+    from infra.temporal.search_attributes import ensure_namespace, register
+
+    client = await connect(address, "default")
+    await ensure_namespace(client, namespace)
+    await register(client, namespace)
+
+
 @dataclass
 class Supervisor:
     settings: Settings
@@ -91,6 +101,7 @@ class Supervisor:
     def _start_temporal(self, data: Path) -> str:
         s = self.settings
         if s.temporal_address:
+            asyncio.run(_prepare_cluster(s.temporal_address, s.temporal_namespace))
             return s.temporal_address
         proc = dev_server.spawn(data / "temporal.db", port=s.temporal_port, ui_port=s.temporal_ui_port,
                                 log_file=data / "temporal.log", namespace=s.temporal_namespace)

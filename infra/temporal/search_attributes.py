@@ -20,6 +20,25 @@ def dev_server_args() -> list[str]:
     return args
 
 
+async def ensure_namespace(client: Client, namespace: str, retention_days: int = 30) -> None:
+    """Register the namespace on a cluster that does not have it yet (idempotent)."""
+    from google.protobuf.duration_pb2 import Duration
+    from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, RegisterNamespaceRequest
+    from temporalio.service import RPCError, RPCStatusCode
+
+    try:
+        await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=namespace))
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+        await client.workflow_service.register_namespace(
+            RegisterNamespaceRequest(
+                namespace=namespace,
+                workflow_execution_retention_period=Duration(seconds=retention_days * 86400),
+            )
+        )
+
+
 async def register(client: Client, namespace: str) -> None:
     """Register the attributes on an existing server (idempotent)."""
     from temporalio.api.enums.v1 import IndexedValueType

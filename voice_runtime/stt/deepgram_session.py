@@ -88,8 +88,9 @@ class DeepgramSession:
             if self.stream.committed:
                 self.stream.emit_final(include_interim=False)
         elif kind == "Error":
+            # Fatal for this session: surface it now; the server closes the socket next.
             description = getattr(message, "description", "") or getattr(message, "message", "")
-            raise SpeechEngineError("deepgram", f"{getattr(message, 'variant', 'error')}: {description}")
+            self.stream.fail(SpeechEngineError("deepgram", f"{getattr(message, 'variant', 'error')}: {description}"))
 
     def _on_results(self, message: Any) -> None:
         stream = self.stream

@@ -107,6 +107,7 @@ class DeepgramStream:
         self.utt_end_s = 0.0
         self.finalize_waiter: asyncio.Future[None] | None = None
         self.closing = False
+        self.failed = False
         self.connections = 0
         self._ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._task: asyncio.Task[None] | None = None
@@ -152,6 +153,8 @@ class DeepgramStream:
     async def close(self) -> None:
         """`CloseStream`, wait briefly for the last results, then end `results`."""
         if self.closing:
+            if self.failed and self._task is not None:
+                self._task.cancel()
             return
         self.closing = True
         self._push("CloseStream")
@@ -203,26 +206,30 @@ class DeepgramStream:
                     finally:
                         failures = 0 if session.progressed else failures  # only drops in a row count
             except SpeechEngineError as exc:
-                self._fail(exc)
+                self.fail(exc)
                 return
             except Exception as exc:
                 status = getattr(exc, "status_code", None)
                 if status in (401, 403):
-                    self._fail(SpeechEngineAuthError("deepgram", f"API key rejected (HTTP {status})", status=status))
+                    self.fail(SpeechEngineAuthError("deepgram", f"API key rejected (HTTP {status})", status=status))
                     return
                 log.warning("deepgram connection dropped: %r", exc)
             if self.closing:
                 return
             failures += 1
             if failures > self.engine.max_reconnects:
-                self._fail(SpeechEngineError("deepgram", f"connection lost {failures} times in a row; giving up"))
+                self.fail(SpeechEngineError("deepgram", f"connection lost {failures} times in a row; giving up"))
                 return
             await asyncio.sleep(self.engine.reconnect_delay_s * failures)
 
-    def _fail(self, error: SpeechEngineError) -> None:
+    def fail(self, error: SpeechEngineError) -> None:
+        """End the session with `error` (no reconnect): `open` or `results` raises it."""
         if not self._ready.done():
             self._ready.set_exception(error)
             return
+        if self.failed:
+            return
+        self.failed = self.closing = True
         self.emit_final(include_interim=True)
         self.results_queue.put_nowait(error)
         self.results_queue.put_nowait(None)

@@ -1,32 +1,30 @@
 """Local streaming STT on pocketsphinx (the en-US model ships in the wheel; nothing is downloaded).
 
-Each session owns a pocketsphinx `Decoder` (borrowed from a pool: loading one costs ~0.3 s) and an
-`Endpointer` (pocketsphinx's WebRTC-style VAD). Audio is queued by `send` and recognised on a
-dedicated thread pool, one batch at a time per session, so the event loop never blocks. While the
-endpointer is in speech the session emits partials; when it leaves speech (or on `finalize`) the
-utterance is closed and its hypothesis becomes a final. Hints switch the decoder to a JSGF grammar
-over the hinted phrases.
+Recognition runs in worker *processes* (`sphinx_worker`): pocketsphinx holds the GIL inside its
+C calls (a partial hypothesis on a long utterance takes ~0.25 s), so threads would stall the event
+loop. Sessions are spread over the workers (least loaded first, spawned on demand up to `workers`).
+Each session has its own decoder (pooled in the worker) and pocketsphinx `Endpointer`: partials
+while in speech, a final when the endpointer hears the end (or on `finalize`). Hints switch the
+decoder to a JSGF grammar over the hinted phrases, optionally led by carrier phrases.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections import deque
+import itertools
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from voice_runtime.stt.base import STT_SAMPLE_RATE, Transcript
-from voice_runtime.stt.grammar import hint_phrases, jsgf_for, search_name
+from voice_runtime.stt.base import Transcript
+from voice_runtime.stt.errors import SpeechEngineError
+from voice_runtime.stt.sphinx_core import DEFAULT_CARRIER_PHRASES, SphinxConfig
+from voice_runtime.stt.sphinx_worker import SphinxWorker
 
-_DEFAULT_SEARCH = "_default"
-# Added to every hinted grammar so a caller's "no, it's ..." is not forced into digits ("no" -> "oh").
-DEFAULT_CARRIER_PHRASES = ("yes", "yeah", "no", "it's", "it is", "my number is", "that's right", "correct")
+__all__ = ["DEFAULT_CARRIER_PHRASES", "PocketsphinxStream", "PocketsphinxStt"]
 
 
 class PocketsphinxStt:
-    """`SpeechToText` on pocketsphinx; one per process, sessions are cheap after the pool warms."""
+    """`SpeechToText` on pocketsphinx; one per process. Call `warm_up` before the first call."""
 
     name = "pocketsphinx"
 
@@ -38,223 +36,178 @@ class PocketsphinxStt:
         endpoint_ratio: float = 0.9,
         vad_mode: int = 0,
         partial_interval_ms: int = 200,
-        max_idle_decoders: int = 8,
+        word_insertion_penalty: float = 0.01,
+        preroll_ms: int = 150,
         carrier_phrases: Sequence[str] = DEFAULT_CARRIER_PHRASES,
+        open_timeout_s: float = 30.0,
     ) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pocketsphinx")
-        self.endpoint_window_s = endpoint_window_s
-        self.endpoint_ratio = endpoint_ratio
-        self.vad_mode = vad_mode
-        self.partial_interval_ms = partial_interval_ms
-        self._max_idle = max_idle_decoders
-        self.carrier_phrases = list(carrier_phrases)
-        self._idle: list[_PooledDecoder] = []
-        self._lock = threading.Lock()
+        self.config = SphinxConfig(
+            endpoint_window_s=endpoint_window_s,
+            endpoint_ratio=endpoint_ratio,
+            vad_mode=vad_mode,
+            partial_interval_ms=partial_interval_ms,
+            word_insertion_penalty=word_insertion_penalty,
+            preroll_ms=preroll_ms,
+            carrier_phrases=tuple(carrier_phrases),
+        )
+        _check_endpointer(self.config)
+        self.max_workers = workers
+        self.open_timeout_s = open_timeout_s
+        self._workers: list[SphinxWorker] = []
+        self._ids = itertools.count(1)
 
     async def open(self, *, hints: Sequence[str] | None = None) -> PocketsphinxStream:
-        """Start a session; `hints` (if any are in the dictionary) constrain it to a grammar."""
-        loop = asyncio.get_running_loop()
-        phrases = [*hints, *self.carrier_phrases] if hints else []
-        decoder = await loop.run_in_executor(self._executor, self._acquire, phrases)
-        return PocketsphinxStream(self, decoder)
+        """Start a session on the least-loaded worker; `hints` constrain it to a grammar."""
+        stream = PocketsphinxStream(self._pick(), next(self._ids))
+        await stream.start(list(hints or []), self.open_timeout_s)
+        return stream
 
-    async def warm_up(self, count: int = 1) -> None:
-        """Load `count` decoders ahead of the first calls."""
-        loop = asyncio.get_running_loop()
-        decoders = [await loop.run_in_executor(self._executor, self._acquire, []) for _ in range(count)]
-        for decoder in decoders:
-            self.release(decoder)
+    async def warm_up(self, decoders_per_worker: int = 1) -> None:
+        """Start every worker process and load decoders before the first calls (~1-2 s per worker)."""
+        while len(self._live()) < self.max_workers:
+            self._spawn()
+        replies = []
+        for worker in self._live():
+            sid = next(self._ids)
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            worker.handlers[sid] = _resolver(done)
+            worker.post("warm", sid, decoders_per_worker)
+            replies.append((worker, sid, done))
+        for worker, sid, done in replies:
+            await asyncio.wait_for(done, self.open_timeout_s)
+            worker.handlers.pop(sid, None)
 
     def close(self) -> None:
-        """Stop the recognition threads."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker processes."""
+        for worker in self._workers:
+            worker.stop()
+        self._workers.clear()
 
-    def _acquire(self, hints: list[str]) -> _PooledDecoder:
-        with self._lock:
-            pooled = self._idle.pop() if self._idle else None
-        pooled = pooled or _PooledDecoder()
-        pooled.activate(hints)
-        return pooled
+    def _live(self) -> list[SphinxWorker]:
+        loop = asyncio.get_running_loop()
+        stale = [w for w in self._workers if not w.alive or w.loop is not loop]
+        for worker in stale:
+            worker.stop()
+            self._workers.remove(worker)
+        return self._workers
 
-    def release(self, pooled: _PooledDecoder) -> None:
-        """Return a decoder to the pool (called by a closing session)."""
-        with self._lock:
-            if len(self._idle) < self._max_idle:
-                self._idle.append(pooled)
+    def _spawn(self) -> SphinxWorker:
+        worker = SphinxWorker(self.config)
+        self._workers.append(worker)
+        return worker
 
-    def new_endpointer(self) -> Any:
-        """A fresh endpointer with this engine's settings."""
-        from pocketsphinx import Endpointer
-
-        return Endpointer(
-            window=self.endpoint_window_s,
-            ratio=self.endpoint_ratio,
-            vad_mode=self.vad_mode,
-            sample_rate=STT_SAMPLE_RATE,
-        )
-
-    async def run(self, fn: Any, *args: Any) -> Any:
-        """Run blocking recognition work on the engine's threads."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+    def _pick(self) -> SphinxWorker:
+        live = self._live()
+        idle = [w for w in live if w.load == 0]
+        if not idle and len(live) < self.max_workers:
+            return self._spawn()
+        return min(live, key=lambda w: w.load) if live else self._spawn()
 
 
-class _PooledDecoder:
-    """A decoder plus the grammar searches already compiled into it."""
+def _check_endpointer(config: SphinxConfig) -> None:
+    """Fail at construction (a settings error), not on the first call inside a worker."""
+    from pocketsphinx import Endpointer
 
-    def __init__(self) -> None:
-        from pocketsphinx import Decoder
+    try:
+        Endpointer(window=config.endpoint_window_s, ratio=config.endpoint_ratio, vad_mode=config.vad_mode)
+    except ValueError as exc:
+        raise ValueError(
+            f"invalid pocketsphinx endpointer settings (window {config.endpoint_window_s} s, "
+            f"ratio {config.endpoint_ratio}): {exc}"
+        ) from exc
 
-        self.decoder = Decoder(samprate=STT_SAMPLE_RATE, loglevel="FATAL")
-        self.searches = {_DEFAULT_SEARCH}
 
-    def activate(self, hints: list[str]) -> None:
-        phrases = hint_phrases(hints, lambda w: self.decoder.lookup_word(w) is not None)
-        name = search_name(phrases) if phrases else _DEFAULT_SEARCH
-        if name not in self.searches:
-            self.decoder.add_jsgf_string(name, jsgf_for(phrases))
-            self.searches.add(name)
-        self.decoder.activate_search(name)
+def _resolver(future: asyncio.Future[None]) -> Any:
+    def resolve(kind: str, payload: Any) -> None:
+        if future.done():
+            return
+        if kind in ("error", "died"):
+            future.set_exception(SpeechEngineError("pocketsphinx", str(payload)))
+        else:
+            future.set_result(None)
+
+    return resolve
 
 
 class PocketsphinxStream:
-    """One session: `send` queues audio; a worker task feeds it to the decoder off the event loop."""
+    """One session; `send` posts audio to the worker and returns at once."""
 
-    def __init__(self, engine: PocketsphinxStt, pooled: _PooledDecoder) -> None:
-        self._engine = engine
-        self._pooled = pooled
-        self._decoder = pooled.decoder
-        self._endpointer = engine.new_endpointer()
-        self._frame_bytes: int = self._endpointer.frame_bytes
-        self._results: asyncio.Queue[Transcript | None] = asyncio.Queue()
-        self._commands: deque[bytes | asyncio.Future[None] | None] = deque()
-        self._wake = asyncio.Event()
-        self._pending = b""  # audio shorter than one endpointer frame
-        self._offset_s = 0.0  # stream time at which the current endpointer started
-        self._consumed_s = 0.0
-        self._in_utt = False
-        self._utt_start_s = 0.0
-        self._last_partial = ""
-        self._since_partial_s = 0.0
+    def __init__(self, worker: SphinxWorker, sid: int) -> None:
+        self._worker = worker
+        self._sid = sid
+        loop = asyncio.get_running_loop()
+        self._results: asyncio.Queue[Transcript | BaseException | None] = asyncio.Queue()
+        self._opened: asyncio.Future[None] = loop.create_future()
+        self._closed_ack: asyncio.Future[None] = loop.create_future()
+        self._flushes: dict[int, asyncio.Future[None]] = {}
+        self._tokens = itertools.count()
         self._closed = False
-        self._worker = asyncio.create_task(self._work())
+        worker.handlers[sid] = self._on_message
+
+    async def start(self, hints: list[str], timeout_s: float) -> None:
+        self._worker.post("open", self._sid, hints)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._opened), timeout_s)
+        except BaseException:
+            self._worker.handlers.pop(self._sid, None)
+            raise
 
     async def send(self, pcm16: bytes) -> None:
-        """Queue 16 kHz PCM16; returns at once."""
-        if not self._closed:
-            self._push(pcm16)
+        """Queue 16 kHz PCM16 for recognition."""
+        if not self._closed and pcm16:
+            self._worker.post("audio", self._sid, pcm16)
 
-    async def results(self) -> AsyncIterator[Transcript]:
-        """Partials and finals until `close`."""
+    def results(self) -> AsyncIterator[Transcript]:
+        """Partials and finals until `close`; raises `SpeechEngineError` if the worker failed."""
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[Transcript]:
         while (item := await self._results.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
             yield item
 
     async def finalize(self) -> None:
         """Close the utterance in progress; its final is queued before this returns."""
-        if self._closed:
+        if self._closed or not self._worker.alive:
             return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._push(done)
+        token = next(self._tokens)
+        done = self._flushes[token] = asyncio.get_running_loop().create_future()
+        self._worker.post("finalize", self._sid, token)
         await asyncio.shield(done)
 
     async def close(self) -> None:
-        """End the session and return the decoder to the pool."""
+        """End the session (the worker keeps the decoder for the next one)."""
         if self._closed:
             return
         self._closed = True
-        self._push(None)
-        await asyncio.shield(self._worker)
+        if self._worker.alive:
+            self._worker.post("close", self._sid)
+            await asyncio.shield(self._closed_ack)
+        self._worker.handlers.pop(self._sid, None)
+        self._results.put_nowait(None)
 
-    def _push(self, command: bytes | asyncio.Future[None] | None) -> None:
-        self._commands.append(command)
-        self._wake.set()
+    def _on_message(self, kind: str, payload: Any) -> None:
+        if kind == "results":
+            for transcript in payload:
+                self._results.put_nowait(transcript)
+        elif kind == "opened":
+            self._opened.set_result(None)
+        elif kind == "done":
+            future = self._flushes.pop(payload, None)
+            if future is not None and not future.done():
+                future.set_result(None)
+        elif kind == "closed":
+            self._closed_ack.set_result(None)
+        else:  # "error" or "died"
+            self._fail(SpeechEngineError("pocketsphinx", str(payload)))
 
-    async def _next(self) -> bytes | asyncio.Future[None] | None:
-        """The next command; consecutive audio chunks are coalesced into one batch."""
-        while not self._commands:
-            self._wake.clear()
-            await self._wake.wait()
-        command = self._commands.popleft()
-        if isinstance(command, bytes):
-            audio = bytearray(command)
-            while self._commands and isinstance(self._commands[0], bytes):
-                audio += self._commands.popleft()  # type: ignore[operator,arg-type]
-            return bytes(audio)
-        return command
-
-    async def _work(self) -> None:
-        try:
-            while (command := await self._next()) is not None:
-                if isinstance(command, bytes):
-                    self._emit(await self._engine.run(self._feed, command))
-                else:
-                    self._emit(await self._engine.run(self._flush))
-                    command.set_result(None)
-        finally:
-            await self._engine.run(self._reset)
-            self._engine.release(self._pooled)
+    def _fail(self, error: SpeechEngineError) -> None:
+        for future in [self._opened, self._closed_ack, *self._flushes.values()]:
+            if not future.done():
+                future.set_exception(error) if future is self._opened else future.set_result(None)
+        self._flushes.clear()
+        self._results.put_nowait(error)
+        if not self._closed:
+            self._closed = True
             self._results.put_nowait(None)
-
-    def _emit(self, transcripts: list[Transcript]) -> None:
-        for transcript in transcripts:
-            self._results.put_nowait(transcript)
-
-    def _feed(self, audio: bytes) -> list[Transcript]:
-        """Blocking: run whole endpointer frames through VAD and, in speech, the decoder."""
-        out: list[Transcript] = []
-        data = self._pending + audio
-        usable = len(data) - len(data) % self._frame_bytes
-        self._pending = data[usable:]
-        for start in range(0, usable, self._frame_bytes):
-            was_in_speech = self._endpointer.in_speech
-            speech = self._endpointer.process(data[start : start + self._frame_bytes])
-            self._consumed_s += self._frame_bytes / 2 / STT_SAMPLE_RATE
-            if speech is None:
-                continue
-            if not was_in_speech and not self._in_utt:
-                self._decoder.start_utt()
-                self._in_utt, self._last_partial = True, ""
-                self._utt_start_s = self._offset_s + self._endpointer.speech_start
-            self._decoder.process_raw(speech)
-            self._since_partial_s += len(speech) / 2 / STT_SAMPLE_RATE
-            if not self._endpointer.in_speech:
-                out.extend(self._end_utterance(self._offset_s + self._endpointer.speech_end))
-            elif self._since_partial_s * 1000 >= self._engine.partial_interval_ms:
-                out.extend(self._partial())
-        return out
-
-    def _partial(self) -> list[Transcript]:
-        self._since_partial_s = 0.0
-        hyp = self._decoder.hyp()
-        text = hyp.hypstr.strip() if hyp is not None else ""
-        if not text or text == self._last_partial:
-            return []
-        self._last_partial = text
-        start = int(self._utt_start_s * 1000)
-        return [Transcript(text, False, None, start, int(self._consumed_s * 1000))]
-
-    def _end_utterance(self, end_s: float) -> list[Transcript]:
-        self._decoder.end_utt()
-        self._in_utt = False
-        hyp = self._decoder.hyp()
-        text = hyp.hypstr.strip() if hyp is not None else ""
-        # pocketsphinx computes no posterior without a lattice pass: report no confidence rather than a fake one.
-        return [Transcript(text, True, None, int(self._utt_start_s * 1000), int(end_s * 1000))]
-
-    def _flush(self) -> list[Transcript]:
-        """Blocking: whatever has been heard becomes a final; the endpointer starts afresh."""
-        out: list[Transcript] = []
-        if self._in_utt:
-            if self._endpointer.in_speech:
-                tail = self._endpointer.end_stream(self._pending[: self._frame_bytes])
-                if tail:
-                    self._decoder.process_raw(tail)
-            out = self._end_utterance(self._consumed_s)
-        self._pending = b""
-        self._endpointer = self._engine.new_endpointer()
-        self._offset_s = self._consumed_s
-        return out
-
-    def _reset(self) -> None:
-        if self._in_utt:
-            self._decoder.end_utt()
-            self._in_utt = False

@@ -90,17 +90,15 @@ class PiperTts:
         """Yield 8 kHz mu-law chunks, one sentence (or first clause) at a time."""
         loop = asyncio.get_running_loop()
         pieces = await loop.run_in_executor(self._executor, self.sentences, text)
-        resampler = Resampler(_voice_rate(self._load()), TTS_SAMPLE_RATE)
         job = _Job()
-        pending: Future[np.ndarray] | None = None
+        pending: Future[bytes] | None = None
         try:
             for i in range(len(pieces)):
                 if pending is None:
                     pending = self._executor.submit(self._infer, pieces[i], job)
-                audio = await asyncio.wrap_future(pending)
+                ulaw = await asyncio.wrap_future(pending)
                 # Start the next sentence before handing this one out, so audio keeps flowing.
                 pending = self._executor.submit(self._infer, pieces[i + 1], job) if i + 1 < len(pieces) else None
-                ulaw = pcm16_to_mulaw(resampler.process(audio.tobytes()))
                 for start in range(0, len(ulaw), self._chunk_bytes):
                     yield ulaw[start : start + self._chunk_bytes]
         finally:
@@ -108,8 +106,12 @@ class PiperTts:
             if pending is not None:
                 pending.cancel()
 
-    def _infer(self, phonemes: list[str], job: _Job) -> np.ndarray:
-        """Blocking: one ONNX run for one sentence; aborted when the job is cancelled."""
+    def _infer(self, phonemes: list[str], job: _Job) -> bytes:
+        """Blocking: one ONNX run for one sentence, resampled and encoded; aborted when the job is cancelled.
+
+        Each sentence is resampled on its own: piper pads sentences with silence, so there is no
+        signal across the boundary for a shared filter state to carry.
+        """
         import onnxruntime
 
         if job.cancelled:
@@ -128,7 +130,7 @@ class PiperTts:
             raise
         finally:
             job.detach(options)
-        return audio
+        return pcm16_to_mulaw(Resampler(_voice_rate(voice), TTS_SAMPLE_RATE).process(audio.tobytes()))
 
 
 class _Job:

@@ -50,6 +50,8 @@ class FakeDeepgram:
         drop_after_bytes: int | None = None,
         drop_with_close_code: int | None = None,
         reject_audio: bool = False,
+        speech_final: bool = True,
+        error_after_bytes: int | None = None,
     ) -> None:
         self.script = script
         self.api_key = api_key
@@ -60,13 +62,16 @@ class FakeDeepgram:
         self.drop_after_bytes = drop_after_bytes  # first connection only
         self.drop_with_close_code = drop_with_close_code  # None: abort the TCP connection
         self.reject_audio = reject_audio
+        self.error_after_bytes = error_after_bytes  # send an `Error` message, then close 1011
+        self.speech_final = speech_final  # False: endpoints only finalise segments; UtteranceEnd closes turns
         self.line = 0
         self.connections: list[ConnectionLog] = []
         self._server: Server | None = None
         self.url = ""
 
     async def start(self) -> str:
-        self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._authorize)
+        # An unbounded queue: a handler busy closing must still read the client's close frame.
+        self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._authorize, max_queue=None)
         port = next(iter(self._server.sockets)).getsockname()[1]
         self.url = f"ws://127.0.0.1:{port}"
         return self.url
@@ -158,6 +163,16 @@ class _Session:
         if self.server.reject_audio:
             await self.ws.close(1008, "DATA-0000")
             return False
+        if self.server.error_after_bytes is not None and self.log.audio_bytes >= self.server.error_after_bytes:
+            error = {
+                "type": "Error",
+                "variant": "INTERNAL",
+                "description": "Internal server error.",
+                "code": "NET-0000",
+            }
+            await self.ws.send(json.dumps(error))
+            await self.ws.close(1011, "NET-0000")
+            return False
         drop = self.server.drop_after_bytes
         if drop is not None and len(self.server.connections) == 1 and self.log.audio_bytes >= drop:
             if self.server.drop_with_close_code is None:
@@ -188,7 +203,7 @@ class _Session:
                 await self._send_results(self._heard_words()[self.committed_words :], is_final=False)
                 self.last_interim_ms = self.clock_ms
         if result.speech_ended and self.utt_start_ms is not None:
-            await self._final(speech_final=True)
+            await self._final(speech_final=self.server.speech_final)
             self.utterance_end_due = self.last_word_end_ms + self.utterance_end_ms
         if self.utterance_end_due is not None and self.clock_ms >= self.utterance_end_due:
             await self.ws.send(

@@ -98,6 +98,15 @@ async def test_a_long_utterance_arrives_as_segments_but_is_one_final(server: Fak
     await stream.close()
 
 
+async def test_utterance_end_closes_a_turn_when_no_speech_final_comes(server: FakeDeepgram) -> None:
+    server.speech_final = False  # e.g. in noise Deepgram's endpointer never fires; UtteranceEnd does
+    stream = await _engine(server).open()
+    await _send(stream, np.concatenate([_utterance(1.0), silence(1.2)]))
+    finals = [t for t in await _collect(stream, finals=1) if t.is_final]
+    assert [t.text for t in finals] == ["my name is jane citizen"]
+    await stream.close()
+
+
 async def test_finalize_flushes_the_utterance_in_progress(server: FakeDeepgram) -> None:
     stream = await _engine(server).open()
     await _send(stream, np.concatenate([silence(0.2), voiced(0.7)]))  # no trailing silence: no endpoint yet
@@ -148,6 +157,15 @@ async def test_undecodable_audio_is_a_provider_error_without_retry(server: FakeD
     stream = await _engine(server).open()
     await _send(stream, voiced(0.1))
     with pytest.raises(SpeechEngineError, match="1008 DATA-0000"):
+        await _collect(stream, finals=1)
+    assert len(server.connections) == 1
+
+
+async def test_a_provider_error_message_ends_the_session_with_its_description(server: FakeDeepgram) -> None:
+    server.error_after_bytes = 3200
+    stream = await _engine(server).open()
+    await _send(stream, voiced(0.5))
+    with pytest.raises(SpeechEngineError, match="INTERNAL: Internal server error"):
         await _collect(stream, finals=1)
     assert len(server.connections) == 1
 

@@ -97,3 +97,16 @@ def test_empty_frame_and_reset() -> None:
     assert vad.in_speech
     vad.reset()
     assert not vad.in_speech
+
+
+def test_a_steady_noisy_line_stops_counting_as_speech_and_speech_over_it_still_counts() -> None:
+    t = np.arange(RATE * 6) / RATE
+    hum = (1100 * np.sin(2 * np.pi * 100 * t)).astype(np.int16)  # ~780 RMS mains hum, low ZCR
+    speech = _voiced(1.0, level=6000.0)
+    audio = hum.copy()
+    audio[RATE * 4 : RATE * 5] = np.clip(hum[RATE * 4 : RATE * 5].astype(np.int32) + speech, -32768, 32767)
+    results = _run(Vad(noise_window_ms=2000, hangover_ms=400), audio)
+    starts, ends = _event_ms(results, "speech_started"), _event_ms(results, "speech_ended")
+    assert starts[0] <= 100 and ends[0] <= 2000 + 400 + 40  # the hum fooled it only until the floor caught up
+    assert [s for s in starts if s > 1000] == [4060]  # the real speech, on top of the hum
+    assert len(ends) == 2 and 5400 <= ends[1] <= 5460
