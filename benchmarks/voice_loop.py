@@ -41,10 +41,13 @@ def ms(value: float | None) -> str:
 
 
 def serve(port: int, engines: str, barge_min_ms: int) -> None:
+    import gc
+
     import uvicorn
+    import uvloop
 
     from infra.settings import Settings
-    from voice_runtime.stt.pocketsphinx_stt import PocketsphinxStt
+    from voice_runtime.engines import build_engines
     from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
     from voice_runtime.tts.piper_tts import PiperTts
     from voice_runtime.tts.prerendered import PrerenderedTts
@@ -56,7 +59,7 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
         stt: Any = ScriptedStt([ScriptLine(t, 300) for t in LINES])
         tts: Any = PrerenderedTts(PiperTts())
     else:
-        stt, tts = PocketsphinxStt(workers=2), PiperTts()
+        stt, tts = build_engines(settings)
     runtime = build_runtime(settings, stt=stt, tts=tts)
     metrics = runtime.deps.metrics
     base = {"late": 0.0, "out": 0.0}
@@ -64,9 +67,11 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
     @runtime.app.get("/bench/stats")
     async def stats() -> dict[str, Any]:
         late, out = metrics.late_frames._value.get(), metrics.frames_out._value.get()
-        frames = list(metrics.frame_samples)
+        frames, ticks = list(metrics.frame_samples), list(metrics.tick_lateness)
+        metrics.tick_lateness.clear()
         result = {"frame_p50": pct(frames, 0.5), "frame_p99": pct(frames, 0.99), "frame_max": max(frames, default=0),
                   "frames_in": len(frames), "late": late - base["late"], "frames_out": out - base["out"],
+                  "tick_p99": pct(ticks, 0.99), "tick_max": max(ticks, default=0),
                   **{name: list(values) for name, values in metrics.samples.items()}}
         base.update(late=late, out=out)
         metrics.frame_samples.clear()
@@ -75,11 +80,15 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
         return result
 
     async def run() -> None:
+        await runtime.warm_up()
+        gc.collect()
+        gc.freeze()
         runtime.start()
         config = uvicorn.Config(runtime.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
         await uvicorn.Server(config).serve()
 
-    asyncio.run(run())
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # as `revos voice` runs
+        runner.run(run())
 
 
 # --- the callers (this process) ------------------------------------------------------------------
@@ -141,7 +150,8 @@ def report_step(label: str, n: int, stats: dict[str, Any], reports: list[Any], s
     timed_out = sum(bool(r.timed_out) for r in reports)
     print(f"{label:>9} {n:>4} calls  {seconds:6.1f}s  frame p50 {ms(stats['frame_p50'])}  p99 "
           f"{ms(stats['frame_p99'])}  max {ms(stats['frame_max'])}  inbound {stats['frames_in']}  "
-          f"outbound {int(stats['frames_out'])}  late {int(stats['late'])}  scripts timed out {timed_out}", flush=True)
+          f"outbound {int(stats['frames_out'])}  late {int(stats['late'])}  clock tick late p99 "
+          f"{ms(stats['tick_p99'])} max {ms(stats['tick_max'])}  scripts timed out {timed_out}", flush=True)
 
 
 async def capacity(steps: list[int], audio: dict[str, bytes]) -> None:

@@ -118,6 +118,7 @@ def piper() -> Any:
     from voice_runtime.tts.piper_tts import PiperTts
 
     tts = PiperTts()
+    asyncio.run(tts.warm_up())
     yield tts
     tts.close()
 
