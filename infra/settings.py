@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     voice_stt_final_timeout_ms: int = Field(default=1000, ge=50)
     voice_reprompt_after_seconds: float = Field(default=7.0, gt=0)
     voice_max_reprompts: int = Field(default=2, ge=0)
-    voice_barge_in_min_speech_ms: int = Field(default=120, ge=0)
+    voice_barge_in_min_speech_ms: int = Field(default=300, ge=0)  # shorter speech is a backchannel
     voice_dtmf_timeout_ms: int = Field(default=2500, ge=100)
     voice_mark_every_frames: int = Field(default=5, ge=1)
     voice_pacer_lead_ms: int = Field(default=60, ge=0)

@@ -40,7 +40,7 @@ def connect_twiml(url: str, route: NumberRoute, params: dict[str, str]) -> str:
     connect = Connect()
     stream = connect.stream(url=url)
     values = {"tenant_id": str(route.tenant_id), "business_name": route.tenant_name, "timezone": route.timezone,
-              "from": params.get("From", ""), "to": params.get("To", "")}
+              "from": params.get("From", ""), "to": params.get("To", ""), "transfer_to": route.transfer_to or ""}
     for name, value in values.items():
         stream.parameter(name=name, value=value)
     response.append(connect)

@@ -19,7 +19,7 @@ class VoiceConfig:
     stt_final_timeout_ms: int = 1000
     reprompt_after_seconds: float = 7.0
     max_reprompts: int = 2
-    barge_in_min_speech_ms: int = 120
+    barge_in_min_speech_ms: int = 300
     dtmf_timeout_ms: int = 2500
     mark_every_frames: int = 5
     pacer_lead_ms: int = 60

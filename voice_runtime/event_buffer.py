@@ -109,7 +109,7 @@ class EventBuffer:
         return True
 
     async def _drain(self, lane: _Lane) -> None:
-        delay = self._retry_initial
+        delay, streak = self._retry_initial, 0
         while True:
             if not lane.queue:
                 lane.wakeup.clear()
@@ -123,12 +123,16 @@ class EventBuffer:
             except Exception as exc:
                 lane.failures += 1
                 lane.last_error = repr(exc)[:300]
-                log.warning("event delivery to %s failed (%s); retrying in %.1fs", lane.delivery.name,
-                            lane.last_error, delay)
+                streak += 1
+                if streak == 1 or streak % 50 == 0:  # the first failure of an outage, then now and then
+                    log.warning("event delivery to %s failed %d time(s) (%s); retrying, backlog %d",
+                                lane.delivery.name, streak, lane.last_error, len(lane.queue))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._retry_max)
                 continue
-            delay = self._retry_initial
+            if streak:
+                log.info("event delivery to %s is back after %d failure(s)", lane.delivery.name, streak)
+            delay, streak = self._retry_initial, 0
             for _ in batch:
                 lane.queue.popleft()
             lane.delivered += len(batch)

@@ -216,6 +216,13 @@ class FinalizeSttFrame(ControlFrame):
 
 
 @dataclass
+class SttFinalizedFrame(ControlFrame):
+    """Downstream from STT: a finalize has been flushed (every final it produced is already out)."""
+
+    received: float
+
+
+@dataclass
 class SttHintsFrame(ControlFrame):
     """Upstream to STT: constrain recognition for what the agent just asked."""
 

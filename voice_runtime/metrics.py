@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 LATENCY_BUCKETS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0)
 FRAME_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05)
 SAMPLES = 200_000
+SAMPLED = ("voice_to_voice", "stt_final_delay", "tts_ttfb", "barge_in_reaction")
 
 
 class VoiceMetrics:
@@ -41,6 +42,12 @@ class VoiceMetrics:
                                     registry=r)
         self.frame_samples: deque[float] = deque(maxlen=SAMPLES)
         self.tick_lateness: deque[float] = deque(maxlen=SAMPLES)
+        self.samples: dict[str, deque[float]] = {name: deque(maxlen=SAMPLES) for name in SAMPLED}
+
+    def observe(self, name: str, seconds: float) -> None:
+        """One latency of a per-turn metric (histogram and raw sample)."""
+        getattr(self, name).observe(seconds)
+        self.samples[name].append(seconds)
 
     def observe_frame(self, seconds: float) -> None:
         """One inbound frame's processing time."""

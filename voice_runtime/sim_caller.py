@@ -79,6 +79,7 @@ class CallerReport:
 
     call_sid: str
     agent_frames: int = 0
+    agent_frame_times: list[float] = field(default_factory=list)
     clears: list[float] = field(default_factory=list)
     marks_echoed: list[str] = field(default_factory=list)
     speech_started: list[float] = field(default_factory=list)
@@ -263,6 +264,7 @@ class SimCaller:
 
     def _on_media(self, now: float) -> None:
         self.report.agent_frames += 1
+        self.report.agent_frame_times.append(now)
         if self._playout_end < now:
             if now - self._last_agent_frame > 0.3:
                 self.report.agent_audio_starts.append(now)

@@ -54,16 +54,9 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 def cmd_voice(args: argparse.Namespace) -> int:
-    from workers.voice import run
+    from workers.voice import run_forever
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await run(_settings(args), stop)
-
-    asyncio.run(main())
+    run_forever(_settings(args))
     return 0
 
 

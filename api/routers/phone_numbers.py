@@ -23,6 +23,7 @@ class PhoneNumberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     number: str = Field(min_length=2, max_length=32)
+    transfer_to: str | None = Field(default=None, max_length=32, description="E.164 number escalations go to")
 
 
 class PhoneNumberPublic(BaseModel):
@@ -30,6 +31,7 @@ class PhoneNumberPublic(BaseModel):
 
     number: str
     tenant_id: UUID
+    transfer_to: str | None = None
 
 
 class PhoneNumbersPublic(BaseModel):
@@ -58,20 +60,21 @@ async def bind(tenant_id: UUID, body: PhoneNumberCreate, _: OperatorOrAdminDep, 
                response: Response) -> PhoneNumberPublic:
     """Route calls to this number to the tenant (409 if another tenant has it)."""
     number = e164(body.number)
+    transfer_to = e164(body.transfer_to) if body.transfer_to else None
     async with engine.begin() as conn:
         if await get_tenant(conn, tenant_id) is None:
             raise NotFound(f"tenant {tenant_id} does not exist", code="tenant_not_found")
         owner = await owner_of(conn, number)
         if owner == tenant_id:
             response.status_code = status.HTTP_200_OK
-            return PhoneNumberPublic(number=number, tenant_id=tenant_id)
+            return PhoneNumberPublic(number=number, tenant_id=tenant_id)  # already bound: unchanged
         if owner is not None:
             raise Conflict(f"{number} already routes to another tenant", code="phone_number_taken")
         try:
-            await bind_number(conn, tenant_id, number, now)
+            await bind_number(conn, tenant_id, number, now, transfer_to)
         except IntegrityError as exc:  # a concurrent bind of the same number won
             raise Conflict(f"{number} already routes to another tenant", code="phone_number_taken") from exc
-    return PhoneNumberPublic(number=number, tenant_id=tenant_id)
+    return PhoneNumberPublic(number=number, tenant_id=tenant_id, transfer_to=transfer_to)
 
 
 @router.get("")

@@ -13,5 +13,6 @@ tenant_phone_numbers = Table(
     metadata,
     Column("number", Text, primary_key=True),
     Column("tenant_id", UUID(as_uuid=True), ForeignKey("tenants.id"), nullable=False, index=True),
+    Column("transfer_to", Text, nullable=True),  # where escalations from calls to this number go (E.164)
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

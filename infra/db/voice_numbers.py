@@ -23,6 +23,7 @@ class NumberRoute:
     tenant_id: UUID
     tenant_name: str
     timezone: str
+    transfer_to: str | None = None
 
 
 async def owner_of(conn: AsyncConnection, number: str) -> UUID | None:
@@ -31,12 +32,15 @@ async def owner_of(conn: AsyncConnection, number: str) -> UUID | None:
     return UUID(str(value)) if value is not None else None
 
 
-async def bind_number(conn: AsyncConnection, tenant_id: UUID, number: str, now: datetime) -> None:
+async def bind_number(conn: AsyncConnection, tenant_id: UUID, number: str, now: datetime,
+                      transfer_to: str | None = None) -> None:
     """Insert the binding and record it on the tenant's stream, in one transaction."""
-    await conn.execute(insert(tenant_phone_numbers).values(number=number, tenant_id=tenant_id, created_at=now))
+    await conn.execute(insert(tenant_phone_numbers).values(number=number, tenant_id=tenant_id, created_at=now,
+                                                           transfer_to=transfer_to))
     await event_store.append(
         conn, stream_name("tenant", tenant_id),
-        [NewEvent(type="phone_number.bound", payload={"number": number}, occurred_at=now)],
+        [NewEvent(type="phone_number.bound", payload={"number": number, "transfer_to": transfer_to},
+                  occurred_at=now)],
         tenant_id=tenant_id,
     )
 
@@ -49,10 +53,12 @@ async def numbers_of(conn: AsyncConnection, tenant_id: UUID) -> list[str]:
 
 
 async def route_for(conn: AsyncConnection, number: str) -> NumberRoute | None:
-    query = (select(tenant_phone_numbers.c.number, tenants.c.id, tenants.c.name, tenants.c.timezone)
+    query = (select(tenant_phone_numbers.c.number, tenants.c.id, tenants.c.name, tenants.c.timezone,
+                    tenant_phone_numbers.c.transfer_to)
              .join(tenants, tenants.c.id == tenant_phone_numbers.c.tenant_id)
              .where(tenant_phone_numbers.c.number == number))
     row = (await conn.execute(query)).one_or_none()
     if row is None:
         return None
-    return NumberRoute(number=row[0], tenant_id=UUID(str(row[1])), tenant_name=row[2], timezone=row[3])
+    return NumberRoute(number=row[0], tenant_id=UUID(str(row[1])), tenant_name=row[2], timezone=row[3],
+                       transfer_to=row[4])

@@ -46,7 +46,8 @@ class DialogueProcessor(FrameProcessor):
         """Ask the pure dialogue what to do next."""
         if isinstance(frame, StartFrame):
             await self.push_frame(frame, direction)
-            await self._apply(start_dialogue(business_name=self._ctx.business_name), None)
+            transfer_to = self._ctx.extras.get("transfer_to") or None
+            await self._apply(start_dialogue(business_name=self._ctx.business_name, transfer_to=transfer_to), None)
         elif isinstance(frame, UserTurnFrame) and self._state is not None and not self.closed:
             turn = CallerTurn(text=frame.text, dtmf=frame.dtmf)
             step = on_caller_turn(self._state, turn, now=self._wall(), timezone=self._ctx.timezone)
@@ -77,5 +78,5 @@ class DialogueProcessor(FrameProcessor):
             await self.push_frame(HangupFrame(reason="dialogue_complete"))
         elif step.action == "transfer":
             self.closed = True
-            target = step.transfer_to or self._ctx.extras.get("transfer_to", "")
+            target = step.transfer_to or self._ctx.extras.get("transfer_to", "")  # the dialogue always names it
             await self.push_frame(TransferFrame(to=target))

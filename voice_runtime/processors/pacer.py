@@ -139,7 +139,7 @@ class Pacer(FrameProcessor):
         v2v_ms = None
         if utt.last_voiced is not None:
             v2v_ms = round((now - utt.last_voiced) * 1000)
-            self._ctx.metrics.voice_to_voice.observe(now - utt.last_voiced)
+            self._ctx.metrics.observe("voice_to_voice", now - utt.last_voiced)
         self._ctx.events.emit("agent.utterance.started", utterance_id=utt.id, text=utt.text,
                               tts_ttfb_ms=ttfb_ms, voice_to_voice_ms=v2v_ms)
         self._spawn_push(BotStartedSpeakingFrame(utterance_id=utt.id, sent_at=now))
@@ -171,7 +171,7 @@ class Pacer(FrameProcessor):
             return
         self._send(tw.clear(self._sid), None)
         now = self._ctx.now()
-        self._ctx.metrics.barge_in_reaction.observe(now - onset)
+        self._ctx.metrics.observe("barge_in_reaction", now - onset)
         self._ctx.events.emit("barge_in", reaction_ms=round((now - onset) * 1000))
         self._queue.clear()
         for other in list(self._utterances.values()):

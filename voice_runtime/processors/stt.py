@@ -17,6 +17,7 @@ from voice_runtime.frames import (
     Frame,
     InterimTranscriptionFrame,
     StartFrame,
+    SttFinalizedFrame,
     SttHintsFrame,
     TranscriptionFrame,
 )
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 # Engines whose sessions ignore hints keep one session for the whole call (ScriptedStt walks its
 # script once per session, so reopening it on every new question would restart the script).
 HINTLESS_ENGINES = frozenset({"scripted"})
+FINALIZE_TIMEOUT_S = 5.0
 
 
 class SttProcessor(FrameProcessor):
@@ -47,7 +49,7 @@ class SttProcessor(FrameProcessor):
                 await self._stream.send(frame.pcm16k)
         elif isinstance(frame, FinalizeSttFrame):
             if self._stream is not None:
-                await self._stream.finalize()
+                self._spawn(self._finalize(self._stream))  # flushing may wait on recognition: not in the loop
             return
         elif isinstance(frame, SttHintsFrame):
             if frame.hints != self._hints and self._stt.name not in HINTLESS_ENGINES:
@@ -65,6 +67,17 @@ class SttProcessor(FrameProcessor):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _finalize(self, stream: SttStream) -> None:
+        try:
+            await asyncio.wait_for(stream.finalize(), FINALIZE_TIMEOUT_S)
+        except Exception as exc:
+            log.exception("STT finalize failed")
+            await self.push_frame(ErrorFrame(error=f"stt finalize failed: {exc!r}", processor=self.name),
+                                  Direction.UPSTREAM)
+        for _ in range(3):
+            await asyncio.sleep(0)  # let the reader push the final that finalize() queued
+        await self.push_frame(SttFinalizedFrame(received=self._ctx.now()))
+
     async def _open(self, hints: list[str] | None) -> None:
         try:
             stream = await self._stt.open(hints=hints)
@@ -76,7 +89,8 @@ class SttProcessor(FrameProcessor):
         old, self._stream = self._stream, stream
         self._spawn(self._read(stream))
         if old is not None:
-            await old.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(old.close(), FINALIZE_TIMEOUT_S)
 
     async def _read(self, stream: SttStream) -> None:
         try:
@@ -95,13 +109,16 @@ class SttProcessor(FrameProcessor):
         except Exception as exc:
             log.exception("STT stream failed")
             await self.push_frame(ErrorFrame(error=f"stt failed: {exc!r}", processor=self.name), Direction.UPSTREAM)
+        if stream is self._stream:  # the session died under us: the call goes on with a new one
+            self._stream = None
+            self._spawn(self._open(self._hints))
 
     async def cleanup(self) -> None:
         """Close the session and stop the readers."""
         stream, self._stream = self._stream, None
         if stream is not None:
             with contextlib.suppress(Exception):
-                await stream.close()
+                await asyncio.wait_for(stream.close(), FINALIZE_TIMEOUT_S)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

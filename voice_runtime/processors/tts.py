@@ -85,7 +85,7 @@ class TtsProcessor(FrameProcessor):
             async for chunk in stream:
                 if first:
                     first = False
-                    self._ctx.metrics.tts_ttfb.observe(self._ctx.now() - requested)
+                    self._ctx.metrics.observe("tts_ttfb", self._ctx.now() - requested)
                 await self.push_frame(OutputAudioFrame(mulaw=chunk, utterance_id=frame.utterance_id))
         except asyncio.CancelledError:
             raise

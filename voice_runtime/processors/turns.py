@@ -16,6 +16,7 @@ from voice_runtime.frames import (
     InterimTranscriptionFrame,
     InterruptionFrame,
     SilenceFrame,
+    SttFinalizedFrame,
     TranscriptionFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
@@ -71,6 +72,10 @@ class TurnManager(FrameProcessor):
                 self._partial = frame.text
         elif isinstance(frame, TranscriptionFrame):
             await self._on_final(frame)
+        elif isinstance(frame, SttFinalizedFrame):
+            self._discard_final = False  # whatever a backchannel's flush produced is out by now
+            if self._phase is Phase.FINALIZING:
+                await self._end_turn(frame.received, "stt_flushed")
         elif isinstance(frame, DtmfFrame):
             await self._on_dtmf(frame)
         elif isinstance(frame, BotStartedSpeakingFrame):
@@ -172,7 +177,7 @@ class TurnManager(FrameProcessor):
         delay_ms = None
         if final_at is not None and last_voiced is not None:
             delay_ms = round((final_at - last_voiced) * 1000)
-            self._ctx.metrics.stt_final_delay.observe(max(0.0, final_at - last_voiced))
+            self._ctx.metrics.observe("stt_final_delay", max(0.0, final_at - last_voiced))
         self._ctx.events.emit("turn.ended", text=text, dtmf=digits, reason=reason, stt_final_delay_ms=delay_ms)
         self._agent_pending = True
         await self.push_frame(UserTurnFrame(text=text, dtmf=digits, ended_at=now, last_voiced=last_voiced))

@@ -30,6 +30,7 @@ from voice_runtime.tts.base import TextToSpeech
 from workers.voice import VoiceRuntime, build_runtime
 
 NUMBER = "+61298765432"
+ESCALATION = "+61298765000"
 
 
 def free_port() -> int:
@@ -63,7 +64,7 @@ async def tenant(engine: AsyncEngine) -> Tenant:
     tenant = Tenant(id=uuid.uuid4(), name="Acme Plumbing")
     async with engine.begin() as conn:
         await create_tenant(conn, tenant, now)
-        await bind_number(conn, tenant.id, NUMBER, now)
+        await bind_number(conn, tenant.id, NUMBER, now, transfer_to=ESCALATION)
     return tenant
 
 
@@ -117,6 +118,7 @@ def piper() -> Any:
     from voice_runtime.tts.piper_tts import PiperTts
 
     tts = PiperTts()
+    asyncio.run(tts.warm_up())
     yield tts
     tts.close()
 

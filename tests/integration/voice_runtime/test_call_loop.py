@@ -13,7 +13,7 @@ from temporalio.client import Client
 from domain.tenants import Tenant
 from infra.settings import Settings
 from voice_runtime.deliveries import workflow_id
-from voice_runtime.sim_caller import Say, WaitForAgent
+from voice_runtime.sim_caller import Say, Step, WaitForAgent
 from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
 from workflows.call import CallSummary
 
@@ -30,7 +30,7 @@ async def test_scripted_call_captures_corrected_number_and_signals_workflow(
     settings: Settings,
 ) -> None:
     stt = ScriptedStt([ScriptLine(t, 300) for t in LINES])
-    script = [WaitForAgent()]
+    script: list[Step] = [WaitForAgent()]
     for line in LINES:
         script += [Say(line), WaitForAgent()]
     async with worker("workers.voice:voice_bundle"), voice_worker(stt, piper, **FAST) as voice:

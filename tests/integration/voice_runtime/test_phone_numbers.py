@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 from twilio.request_validator import RequestValidator
 
@@ -28,7 +29,8 @@ async def test_bind_number_rules(api: httpx.AsyncClient, keys, engine: AsyncEngi
     a, b = await make_tenant(api, keys), await make_tenant(api, keys, "Other")
     url = f"/v1/tenants/{a}/phone-numbers"
     r = await api.post(url, json={"number": "+61 2 9876 5432".replace(" ", "")}, headers=keys.headers("operator"))
-    assert r.status_code == 201 and r.json() == {"number": "+61298765432", "tenant_id": a}
+    assert r.status_code == 201 and r.json() == {"number": "+61298765432", "tenant_id": a,
+                                                        "transfer_to": None}
     again = await api.post(url, json={"number": "+61298765432"}, headers=keys.headers("admin"))
     assert again.status_code == 200
     taken = await api.post(f"/v1/tenants/{b}/phone-numbers", json={"number": "+61298765432"},
@@ -43,10 +45,16 @@ async def test_bind_number_rules(api: httpx.AsyncClient, keys, engine: AsyncEngi
     missing = await api.post("/v1/tenants/00000000-0000-0000-0000-000000000000/phone-numbers",
                              json={"number": "+61298765433"}, headers=keys.headers("operator"))
     assert missing.status_code == 404
+    with_target = await api.post(url, json={"number": "+61298765439", "transfer_to": "+61298765000"},
+                                 headers=keys.headers("operator"))
+    assert with_target.status_code == 201 and with_target.json()["transfer_to"] == "+61298765000"
+    bad_target = await api.post(url, json={"number": "+61298765438", "transfer_to": "12"},
+                                headers=keys.headers("operator"))
+    assert bad_target.status_code == 422
     listed = await api.get(url, headers=keys.headers("operator"))
-    assert listed.json()["numbers"] == ["+61298765432"]
+    assert listed.json()["numbers"] == ["+61298765432", "+61298765439"]
     events = await EventStore(engine).read(f"tenant:{a}")
-    assert [e.type for e in events] == ["tenant.created", "phone_number.bound"]
+    assert [e.type for e in events] == ["tenant.created", "phone_number.bound", "phone_number.bound"]
 
 
 async def test_twilio_webhook_routes_by_called_number_and_checks_signature(
@@ -55,7 +63,7 @@ async def test_twilio_webhook_routes_by_called_number_and_checks_signature(
     tenant = await make_tenant(api, keys)
     await api.post(f"/v1/tenants/{tenant}/phone-numbers", json={"number": "+61298765432"},
                    headers=keys.headers("operator"))
-    voice_settings = settings.model_copy(update={"twilio_auth_token": "secret-token",
+    voice_settings = settings.model_copy(update={"twilio_auth_token": SecretStr("secret-token"),
                                                  "public_base_url": "https://voice.example.com"})
     runtime = build_runtime(voice_settings, engine=engine, stt=ScriptedStt([]), tts=PiperTts())
     url = "https://voice.example.com/twilio/voice"

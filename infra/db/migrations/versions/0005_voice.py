@@ -19,6 +19,7 @@ def upgrade() -> None:
         "tenant_phone_numbers",
         sa.Column("number", sa.Text, primary_key=True),
         sa.Column("tenant_id", UUID(as_uuid=True), sa.ForeignKey("tenants.id"), nullable=False),
+        sa.Column("transfer_to", sa.Text, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.CheckConstraint("number ~ '^\\+[1-9][0-9]{6,14}$'", name="tenant_phone_numbers_e164"),
     )

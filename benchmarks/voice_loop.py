@@ -1,0 +1,230 @@
+"""Voice loop benchmark: capacity, late frames, voice-to-voice and barge-in latency.
+
+    python -m benchmarks.voice_loop [--steps 10,50,100] [--local-steps 1,2,4,6] [--latency-calls 6]
+
+The voice worker runs in a child process (`--serve`); simulated callers (piper-rendered lines,
+Twilio Media Streams) run here. Capacity uses ScriptedStt + PrerenderedTts (real port
+implementations for load tests); the rest uses the full local engines (pocketsphinx + piper).
+Figures: per inbound-frame processing p50/p99, outgoing frames sent after their playout deadline,
+voice-to-voice and barge-in reaction (server-side, and as the caller observed them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+
+LINES = ["my name is jane smith", "yes", "zero four one two three four five six seven eight",
+         "no the last digit is nine", "yes", "yes"]
+PARAMS = {"tenant_id": "", "business_name": "Acme Plumbing", "timezone": "Australia/Sydney"}
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 1000:.1f} ms"
+
+
+# --- the voice worker (child process) ------------------------------------------------------------
+
+
+def serve(port: int, engines: str, barge_min_ms: int) -> None:
+    import gc
+
+    import uvicorn
+    import uvloop
+
+    from infra.settings import Settings
+    from voice_runtime.engines import build_engines
+    from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
+    from voice_runtime.tts.piper_tts import PiperTts
+    from voice_runtime.tts.prerendered import PrerenderedTts
+    from workers.voice import build_runtime
+
+    settings = Settings(database_url=None, temporal_address="127.0.0.1:9", voice_port=port,
+                        voice_barge_in_min_speech_ms=barge_min_ms, voice_reprompt_after_seconds=30)
+    if engines == "scripted":
+        stt: Any = ScriptedStt([ScriptLine(t, 300) for t in LINES])
+        tts: Any = PrerenderedTts(PiperTts())
+    else:
+        stt, tts = build_engines(settings)
+    runtime = build_runtime(settings, stt=stt, tts=tts)
+    metrics = runtime.deps.metrics
+    base = {"late": 0.0, "out": 0.0}
+
+    @runtime.app.get("/bench/stats")
+    async def stats() -> dict[str, Any]:
+        late, out = metrics.late_frames._value.get(), metrics.frames_out._value.get()
+        frames, ticks = list(metrics.frame_samples), list(metrics.tick_lateness)
+        metrics.tick_lateness.clear()
+        result = {"frame_p50": pct(frames, 0.5), "frame_p99": pct(frames, 0.99), "frame_max": max(frames, default=0),
+                  "frames_in": len(frames), "late": late - base["late"], "frames_out": out - base["out"],
+                  "tick_p99": pct(ticks, 0.99), "tick_max": max(ticks, default=0),
+                  **{name: list(values) for name, values in metrics.samples.items()}}
+        base.update(late=late, out=out)
+        metrics.frame_samples.clear()
+        for values in metrics.samples.values():
+            values.clear()
+        return result
+
+    async def run() -> None:
+        await runtime.warm_up()
+        gc.collect()
+        gc.freeze()
+        runtime.start()
+        config = uvicorn.Config(runtime.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        await uvicorn.Server(config).serve()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # as `revos voice` runs
+        runner.run(run())
+
+
+# --- the callers (this process) ------------------------------------------------------------------
+
+
+class Worker:
+    def __init__(self, engines: str, barge_min_ms: int = 300) -> None:
+        from tests.integration.voice_runtime.conftest import free_port
+
+        self.port = free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.voice_loop", "--serve", str(self.port),
+                                      "--engines", engines, "--barge-min", str(barge_min_ms)], env=os.environ.copy())
+        self.url = f"ws://127.0.0.1:{self.port}/twilio/media"
+
+    async def ready(self) -> None:
+        async with httpx.AsyncClient() as client:
+            for _ in range(600):
+                try:
+                    if (await client.get(f"http://127.0.0.1:{self.port}/healthz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise RuntimeError("voice worker did not start")
+
+    async def stats(self) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            return dict((await client.get(f"http://127.0.0.1:{self.port}/bench/stats")).json())
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+async def calls(worker: Worker, n: int, script: list[Any], audio: dict[str, bytes]) -> list[Any]:
+    from voice_runtime.sim_caller import SimCaller
+
+    callers = [SimCaller(worker.url, None, params=PARAMS, audio=audio) for _ in range(n)]
+    return list(await asyncio.gather(*(c.run(script, max_seconds=180) for c in callers)))
+
+
+def conversation() -> list[Any]:
+    from voice_runtime.sim_caller import Say, WaitForAgent
+
+    script: list[Any] = [WaitForAgent()]
+    for line in LINES:
+        script += [Say(line), WaitForAgent()]
+    return script
+
+
+async def render_lines(texts: list[str]) -> dict[str, bytes]:
+    from voice_runtime.tts.piper_tts import PiperTts
+
+    tts = PiperTts()
+    return {t: b"".join([c async for c in tts.synthesize(t)]) for t in texts}
+
+
+def report_step(label: str, n: int, stats: dict[str, Any], reports: list[Any], seconds: float) -> None:
+    timed_out = sum(bool(r.timed_out) for r in reports)
+    print(f"{label:>9} {n:>4} calls  {seconds:6.1f}s  frame p50 {ms(stats['frame_p50'])}  p99 "
+          f"{ms(stats['frame_p99'])}  max {ms(stats['frame_max'])}  inbound {stats['frames_in']}  "
+          f"outbound {int(stats['frames_out'])}  late {int(stats['late'])}  clock tick late p99 "
+          f"{ms(stats['tick_p99'])} max {ms(stats['tick_max'])}  scripts timed out {timed_out}", flush=True)
+
+
+async def capacity(steps: list[int], audio: dict[str, bytes]) -> None:
+    print("\n== loop capacity: ScriptedStt + PrerenderedTts(piper) ==", flush=True)
+    worker = Worker("scripted")
+    try:
+        await worker.ready()
+        await calls(worker, 1, conversation(), audio)  # renders every agent line once (the cache)
+        await worker.stats()
+        for n in steps:
+            began = time.monotonic()
+            reports = await calls(worker, n, conversation(), audio)
+            report_step("scripted", n, await worker.stats(), reports, time.monotonic() - began)
+    finally:
+        worker.stop()
+
+
+async def local(steps: list[int], latency_calls: int, audio: dict[str, bytes], barge_min_ms: int) -> None:
+    from voice_runtime.sim_caller import Hangup, Interrupt, Say, WaitForAgent
+
+    print("\n== full local engines: pocketsphinx + piper ==", flush=True)
+    short = [WaitForAgent(), Say(LINES[0]), WaitForAgent(), Say(LINES[1]), WaitForAgent(), Hangup()]
+    worker = Worker("local", barge_min_ms)
+    try:
+        await worker.ready()
+        await calls(worker, 1, short, audio)
+        await worker.stats()
+        best = 0
+        for n in steps:
+            began = time.monotonic()
+            reports = await calls(worker, n, short, audio)
+            stats = await worker.stats()
+            report_step("local", n, stats, reports, time.monotonic() - began)
+            if stats["late"] == 0:
+                best = n
+        print(f"largest concurrent call count with no late frames (local engines): {best}", flush=True)
+        reports = await calls(worker, latency_calls, short, audio)
+        stats = await worker.stats()
+        v2v, caller_v2v = stats["voice_to_voice"], [x for r in reports for x in r.voice_to_voice()]
+        print(f"voice-to-voice ({latency_calls} concurrent calls): server p50 {ms(pct(v2v, .5))} p95 "
+              f"{ms(pct(v2v, .95))} (n={len(v2v)}); as the caller heard it p50 {ms(pct(caller_v2v, .5))} p95 "
+              f"{ms(pct(caller_v2v, .95))}; TTS first byte p50 {ms(pct(stats['tts_ttfb'], .5))}; "
+              f"STT final delay p50 {ms(pct(stats['stt_final_delay'], .5))}", flush=True)
+        barge = [Interrupt(LINES[0], after=1.0), WaitForAgent(), Hangup()]
+        reports = await calls(worker, latency_calls, barge, audio)
+        stats = await worker.stats()
+        server, heard = stats["barge_in_reaction"], [x for r in reports for x in r.barge_in_reactions()]
+        print(f"barge-in reaction (onset -> clear; backchannel guard {barge_min_ms} ms): server p50 "
+              f"{ms(pct(server, .5))} p95 {ms(pct(server, .95))} (n={len(server)}); caller speech start -> clear "
+              f"received p50 {ms(pct(heard, .5))} p95 {ms(pct(heard, .95))}", flush=True)
+    finally:
+        worker.stop()
+
+
+async def main(args: argparse.Namespace) -> None:
+    audio = await render_lines(LINES)
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()}", flush=True)
+    if args.steps:
+        await capacity([int(x) for x in args.steps.split(",")], audio)
+    if args.local_steps:
+        await local([int(x) for x in args.local_steps.split(",")], args.latency_calls, audio, args.barge_min)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve", type=int)
+    parser.add_argument("--engines", default="scripted")
+    parser.add_argument("--barge-min", type=int, default=300)
+    parser.add_argument("--steps", default="10,50,100")
+    parser.add_argument("--local-steps", default="1,2,4,6")
+    parser.add_argument("--latency-calls", type=int, default=4)
+    ns = parser.parse_args()
+    if ns.serve:
+        serve(ns.serve, ns.engines, ns.barge_min)
+    else:
+        asyncio.run(main(ns))
