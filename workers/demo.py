@@ -39,7 +39,7 @@ class Demo:
         return response.json()
 
     def tenant(self) -> str:
-        tenant = self.call("POST", "/v1/tenants", Role.OPERATOR, {"name": "Demo Plumbing Co"})["id"]
+        tenant: str = self.call("POST", "/v1/tenants", Role.OPERATOR, {"name": "Demo Plumbing Co"})["id"]
         number = f"+6129{random.randint(1000000, 9999999)}"
         self.call("POST", f"/v1/tenants/{tenant}/phone-numbers", Role.OPERATOR, {"number": number})
         self.lines.append(f"tenant        {tenant} (phone {number})")
