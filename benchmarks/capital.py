@@ -31,7 +31,7 @@ from domain.auth import Role
 from domain.capital.lifecycle import Action
 from infra.db import capital_lifecycle, capital_reports, embedded
 from infra.db.capital_lifecycle import TransitionCommand
-from infra.db.engine import make_engine
+from infra.db.engine import make_engine, raw_driver
 from infra.db.migrate import upgrade
 from infra.db.principals import create_principal
 from infra.settings import Settings
@@ -166,13 +166,13 @@ async def run(url: str, args: argparse.Namespace) -> None:
         _, key = await create_principal(conn, name="bench", role=Role.SERVICE)
         _, admin_key = await create_principal(conn, name="bench admin", role=Role.ADMIN)
     async with engine.connect() as conn:
-        pg = (await conn.get_raw_connection()).driver_connection
+        pg = await raw_driver(conn)
         campaigns, lead_map, login_map = await seed(pg, engine, 10, 10_000, 100)
         await conn.commit()
     app = create_app(Settings(database_url=url), engine=engine, temporal=TemporalProvider("unused", "default"))
     await bench_ingest(app, key, lead_map, login_map, args.calls, args.batch)
     async with engine.connect() as conn:
-        pg = (await conn.get_raw_connection()).driver_connection
+        pg = await raw_driver(conn)
         await seed_costs(pg, campaigns, args.cost_rows, login_map)
         await conn.commit()
     activities = CapitalActivities(engine, LocalTwilioUsage(engine), LocalGcpBilling(engine))

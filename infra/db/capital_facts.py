@@ -27,6 +27,7 @@ from domain.capital.facts import (
 )
 from domain.capital.models import BONUS_EVENT_FOR
 from domain.errors import Conflict, InvalidInput, NotFound
+from infra.db.engine import raw_driver
 
 ATTRIBUTE = """
 CASE WHEN l.terminal_at IS NOT NULL AND {at} > l.terminal_at THEN NULL ELSE (
@@ -62,8 +63,7 @@ SELECT (SELECT count(*) FROM calls) AS inserted,
 
 
 async def driver(conn: AsyncConnection) -> asyncpg.Connection:
-    raw = await conn.get_raw_connection()
-    return raw.driver_connection  # type: ignore[return-value]
+    return await raw_driver(conn)
 
 
 def _missing(kind: str, wanted: set[UUID], found: set[UUID]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -19,3 +21,15 @@ def asyncpg_url(libpq_uri: str) -> str:
     if "+" in scheme:
         return libpq_uri
     return f"postgresql+asyncpg://{rest}"
+
+
+async def raw_driver(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under `conn`, inside `conn`'s transaction.
+
+    SQLAlchemy begins the database transaction lazily, on its first statement: raw driver calls made
+    before that would run in autocommit (locks released at once, half-written records on failure).
+    """
+    raw: asyncpg.Connection = (await conn.get_raw_connection()).driver_connection  # type: ignore[assignment]
+    if conn.in_transaction() and not raw.is_in_transaction():
+        await conn.execute(text("SELECT 1"))
+    return raw
