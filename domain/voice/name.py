@@ -86,6 +86,18 @@ def _merge_spelled(words: list[str]) -> list[str]:
     return out
 
 
+def _merged(words: list[str]) -> list[str]:
+    """Merge spellings until nothing changes, so a parsed name parses back to itself
+    ("aa a an a aa" leaves the letters "a a" side by side, which are a spelling the second time).
+    """
+    for _ in range(4):
+        merged = _merge_spelled(words)
+        if merged == words:
+            break
+        words = merged
+    return words
+
+
 def _letter_run(words: list[str], i: int) -> tuple[str, int]:
     letters: list[str] = []
     while i < len(words):
@@ -118,7 +130,7 @@ def parse_name(text: str) -> ParseResult:
     said = normalise(re.split(r"\d", text, maxsplit=1)[0])
     if m := _BOTH.search(said):
         said = f"{m.group(1)} {m.group(2)}"
-    words = _cut_other_details(_merge_spelled(_strip(_WORD.findall(said))))
+    words = _cut_other_details(_merged(_strip(_WORD.findall(said))))
     if not words:
         return failure("no_name" if not re.search(r"\d", text) else "not_a_name")
     if len(words) > _MAX_WORDS:

@@ -186,3 +186,9 @@ def test_normalised_values_parse_back_to_themselves(text: str) -> None:
     when = parse_date_time(text, NOW, TZ)
     if when.ok and when.value is not None:
         assert parse_date_time(when.value, NOW, TZ).value in (when.value, None)
+
+
+def test_found_by_hypothesis_side_by_side_letters_parse_back() -> None:
+    first = parse_name("AA:A:AN:A:AA")
+    assert first.ok and first.value is not None
+    assert parse_name(first.value).value == first.value
