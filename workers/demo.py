@@ -51,6 +51,7 @@ class Demo:
         start = datetime.now(UTC).date().isoformat()
         campaign = self.call("POST", "/v1/campaigns", Role.ADMIN, {
             "product_id": product["id"], "name": "Outbound SDR", "owner_user_id": "founder", "start_date": start,
+            "status": "active",
             "capital_budget_usd": "20000"})
         login = self.call("POST", "/v1/team", Role.ADMIN, {
             "campaign_id": campaign["id"], "email": f"sdr{random.randint(1, 10**6)}@demo.example",
@@ -114,15 +115,19 @@ class Demo:
         self.lines.append(f"phone call    {sid}: GET /v1/streams/call:{sid}/events")
 
 
-async def _keys(settings: Settings) -> dict[Role, str]:
+async def _create_keys(url: str) -> dict[Role, str]:
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            return {role: (await create_principal(conn, name=f"demo {role.value}", role=role))[1]
+                    for role in (Role.FOUNDER, Role.ADMIN, Role.OPERATOR, Role.SERVICE)}
+    finally:
+        await engine.dispose()
+
+
+def _keys(settings: Settings) -> dict[Role, str]:
     with database_url_for_cli(settings) as url:
-        engine = make_engine(url, pool_size=1)
-        try:
-            async with engine.begin() as conn:
-                return {role: (await create_principal(conn, name=f"demo {role.value}", role=role))[1]
-                        for role in (Role.FOUNDER, Role.ADMIN, Role.OPERATOR, Role.SERVICE)}
-        finally:
-            await engine.dispose()
+        return asyncio.run(_create_keys(url))
 
 
 def run(settings: Settings) -> int:
@@ -132,7 +137,7 @@ def run(settings: Settings) -> int:
     except httpx.HTTPError:
         print(f"revos demo: nothing ready at {base}; start the system first (python3 dev.py up)")
         return 2
-    keys = asyncio.run(_keys(settings))
+    keys = _keys(settings)
     demo = Demo(settings, keys)
     tenant = demo.tenant()
     demo.capital(tenant)
