@@ -29,4 +29,4 @@ def test_our_services_use_only_known_settings_and_commands() -> None:
         assert set(env) <= known, (name, set(env) - known)
         assert service["build"] == "."
         assert service["command"][0] == "revos"
-        assert service["command"][1] in commands or service["command"][1] == "voice", service["command"]
+        assert service["command"][1] in commands, service["command"]
