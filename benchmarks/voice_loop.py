@@ -170,7 +170,7 @@ async def capacity(steps: list[int], audio: dict[str, bytes]) -> None:
 
 
 async def local(steps: list[int], latency_calls: int, audio: dict[str, bytes], barge_min_ms: int) -> None:
-    from voice_runtime.sim_caller import Hangup, Interrupt, Say, WaitForAgent
+    from voice_runtime.sim_caller import Hangup, Say, WaitForAgent
 
     print("\n== full local engines: pocketsphinx + piper ==", flush=True)
     short = [WaitForAgent(), Say(LINES[0]), WaitForAgent(), Say(LINES[1]), WaitForAgent(), Hangup()]
@@ -187,7 +187,7 @@ async def local(steps: list[int], latency_calls: int, audio: dict[str, bytes], b
             report_step("local", n, stats, reports, time.monotonic() - began)
             if stats["late"] == 0:
                 best = n
-        print(f"largest concurrent call count with no late frames (local engines): {best}", flush=True)
+        print(f"largest step with no late frames (local engines): {best}", flush=True)
         reports = await calls(worker, latency_calls, short, audio)
         stats = await worker.stats()
         v2v, caller_v2v = stats["voice_to_voice"], [x for r in reports for x in r.voice_to_voice()]
@@ -195,13 +195,27 @@ async def local(steps: list[int], latency_calls: int, audio: dict[str, bytes], b
               f"{ms(pct(v2v, .95))} (n={len(v2v)}); as the caller heard it p50 {ms(pct(caller_v2v, .5))} p95 "
               f"{ms(pct(caller_v2v, .95))}; TTS first byte p50 {ms(pct(stats['tts_ttfb'], .5))}; "
               f"STT final delay p50 {ms(pct(stats['stt_final_delay'], .5))}", flush=True)
-        barge = [Interrupt(LINES[0], after=1.0), WaitForAgent(), Hangup()]
-        reports = await calls(worker, latency_calls, barge, audio)
-        stats = await worker.stats()
-        server, heard = stats["barge_in_reaction"], [x for r in reports for x in r.barge_in_reactions()]
-        print(f"barge-in reaction (onset -> clear; backchannel guard {barge_min_ms} ms): server p50 "
-              f"{ms(pct(server, .5))} p95 {ms(pct(server, .95))} (n={len(server)}); caller speech start -> clear "
-              f"received p50 {ms(pct(heard, .5))} p95 {ms(pct(heard, .95))}", flush=True)
+        await barge_in(worker, latency_calls, audio, barge_min_ms)
+    finally:
+        worker.stop()
+
+
+async def barge_in(worker: Worker, n: int, audio: dict[str, bytes], guard_ms: int) -> None:
+    from voice_runtime.sim_caller import Hangup, Interrupt, WaitForAgent
+
+    reports = await calls(worker, n, [Interrupt(LINES[0], after=1.0), WaitForAgent(), Hangup()], audio)
+    stats = await worker.stats()
+    server, heard = stats["barge_in_reaction"], [x for r in reports for x in r.barge_in_reactions()]
+    print(f"barge-in reaction ({n} calls, backchannel guard {guard_ms} ms): server onset -> clear p50 "
+          f"{ms(pct(server, .5))} p95 {ms(pct(server, .95))} (n={len(server)}); caller speech start -> clear "
+          f"received p50 {ms(pct(heard, .5))} p95 {ms(pct(heard, .95))}", flush=True)
+
+
+async def barge_in_with_guard(n: int, audio: dict[str, bytes], guard_ms: int) -> None:
+    worker = Worker("local", guard_ms)
+    try:
+        await worker.ready()
+        await barge_in(worker, n, audio, guard_ms)
     finally:
         worker.stop()
 
@@ -213,6 +227,8 @@ async def main(args: argparse.Namespace) -> None:
         await capacity([int(x) for x in args.steps.split(",")], audio)
     if args.local_steps:
         await local([int(x) for x in args.local_steps.split(",")], args.latency_calls, audio, args.barge_min)
+    for guard in [int(x) for x in args.extra_guards.split(",") if x]:
+        await barge_in_with_guard(args.latency_calls, audio, guard)
 
 
 if __name__ == "__main__":
@@ -223,6 +239,7 @@ if __name__ == "__main__":
     parser.add_argument("--steps", default="10,50,100")
     parser.add_argument("--local-steps", default="1,2,4,6")
     parser.add_argument("--latency-calls", type=int, default=4)
+    parser.add_argument("--extra-guards", default="100", help="backchannel guards (ms) to measure barge-in with")
     ns = parser.parse_args()
     if ns.serve:
         serve(ns.serve, ns.engines, ns.barge_min)
