@@ -169,8 +169,8 @@ async def capacity(steps: list[int], audio: dict[str, bytes]) -> None:
         worker.stop()
 
 
-async def local(steps: list[int], latency_calls: int, audio: dict[str, bytes], barge_min_ms: int) -> None:
-    from voice_runtime.sim_caller import Hangup, Interrupt, Say, WaitForAgent
+async def local(steps: list[int], latency_calls: list[int], audio: dict[str, bytes], barge_min_ms: int) -> None:
+    from voice_runtime.sim_caller import Hangup, Say, WaitForAgent
 
     print("\n== full local engines: pocketsphinx + piper ==", flush=True)
     short = [WaitForAgent(), Say(LINES[0]), WaitForAgent(), Say(LINES[1]), WaitForAgent(), Hangup()]
@@ -185,23 +185,38 @@ async def local(steps: list[int], latency_calls: int, audio: dict[str, bytes], b
             reports = await calls(worker, n, short, audio)
             stats = await worker.stats()
             report_step("local", n, stats, reports, time.monotonic() - began)
-            if stats["late"] == 0:
-                best = n
-        print(f"largest concurrent call count with no late frames (local engines): {best}", flush=True)
-        reports = await calls(worker, latency_calls, short, audio)
-        stats = await worker.stats()
-        v2v, caller_v2v = stats["voice_to_voice"], [x for r in reports for x in r.voice_to_voice()]
-        print(f"voice-to-voice ({latency_calls} concurrent calls): server p50 {ms(pct(v2v, .5))} p95 "
-              f"{ms(pct(v2v, .95))} (n={len(v2v)}); as the caller heard it p50 {ms(pct(caller_v2v, .5))} p95 "
-              f"{ms(pct(caller_v2v, .95))}; TTS first byte p50 {ms(pct(stats['tts_ttfb'], .5))}; "
-              f"STT final delay p50 {ms(pct(stats['stt_final_delay'], .5))}", flush=True)
-        barge = [Interrupt(LINES[0], after=1.0), WaitForAgent(), Hangup()]
-        reports = await calls(worker, latency_calls, barge, audio)
-        stats = await worker.stats()
-        server, heard = stats["barge_in_reaction"], [x for r in reports for x in r.barge_in_reactions()]
-        print(f"barge-in reaction (onset -> clear; backchannel guard {barge_min_ms} ms): server p50 "
-              f"{ms(pct(server, .5))} p95 {ms(pct(server, .95))} (n={len(server)}); caller speech start -> clear "
-              f"received p50 {ms(pct(heard, .5))} p95 {ms(pct(heard, .95))}", flush=True)
+            if stats["late"] == 0 and not any(r.timed_out for r in reports):
+                best = n  # no late frame, and every caller got every answer it waited for
+        print(f"largest step with no late frames and every script completed (local engines): {best}", flush=True)
+        for n in latency_calls:
+            reports = await calls(worker, n, conversation(), audio)
+            stats = await worker.stats()
+            v2v, caller_v2v = stats["voice_to_voice"], [x for r in reports for x in r.voice_to_voice()]
+            print(f"voice-to-voice ({n} concurrent full conversations): server p50 {ms(pct(v2v, .5))} p95 "
+                  f"{ms(pct(v2v, .95))} (n={len(v2v)}); as the caller heard it p50 {ms(pct(caller_v2v, .5))} p95 "
+                  f"{ms(pct(caller_v2v, .95))}; TTS first byte p50 {ms(pct(stats['tts_ttfb'], .5))}; "
+                  f"STT final delay p50 {ms(pct(stats['stt_final_delay'], .5))}", flush=True)
+        await barge_in(worker, max(latency_calls), audio, barge_min_ms)
+    finally:
+        worker.stop()
+
+
+async def barge_in(worker: Worker, n: int, audio: dict[str, bytes], guard_ms: int) -> None:
+    from voice_runtime.sim_caller import Hangup, Interrupt, WaitForAgent
+
+    reports = await calls(worker, n, [Interrupt(LINES[0], after=1.0), WaitForAgent(), Hangup()], audio)
+    stats = await worker.stats()
+    server, heard = stats["barge_in_reaction"], [x for r in reports for x in r.barge_in_reactions()]
+    print(f"barge-in reaction ({n} calls, backchannel guard {guard_ms} ms): server onset -> clear p50 "
+          f"{ms(pct(server, .5))} p95 {ms(pct(server, .95))} (n={len(server)}); caller speech start -> clear "
+          f"received p50 {ms(pct(heard, .5))} p95 {ms(pct(heard, .95))}", flush=True)
+
+
+async def barge_in_with_guard(n: int, audio: dict[str, bytes], guard_ms: int) -> None:
+    worker = Worker("local", guard_ms)
+    try:
+        await worker.ready()
+        await barge_in(worker, n, audio, guard_ms)
     finally:
         worker.stop()
 
@@ -212,7 +227,10 @@ async def main(args: argparse.Namespace) -> None:
     if args.steps:
         await capacity([int(x) for x in args.steps.split(",")], audio)
     if args.local_steps:
-        await local([int(x) for x in args.local_steps.split(",")], args.latency_calls, audio, args.barge_min)
+        latency = [int(x) for x in args.latency_calls.split(",")]
+        await local([int(x) for x in args.local_steps.split(",")], latency, audio, args.barge_min)
+        for guard in [int(x) for x in args.extra_guards.split(",") if x]:
+            await barge_in_with_guard(max(latency), audio, guard)
 
 
 if __name__ == "__main__":
@@ -221,8 +239,9 @@ if __name__ == "__main__":
     parser.add_argument("--engines", default="scripted")
     parser.add_argument("--barge-min", type=int, default=300)
     parser.add_argument("--steps", default="10,50,100")
-    parser.add_argument("--local-steps", default="1,2,4,6")
-    parser.add_argument("--latency-calls", type=int, default=4)
+    parser.add_argument("--local-steps", default="1,2,4,8,12")
+    parser.add_argument("--latency-calls", default="1,4", help="concurrent full conversations for latency")
+    parser.add_argument("--extra-guards", default="100", help="backchannel guards (ms) to measure barge-in with")
     ns = parser.parse_args()
     if ns.serve:
         serve(ns.serve, ns.engines, ns.barge_min)

@@ -50,8 +50,10 @@ class CallEventLog:
         self.call_sid = call_sid
         self.tenant_id = tenant_id
 
-    def emit(self, type_: str, **payload: Any) -> CallEvent:
-        """Record one event; returns it."""
+    def emit(self, type_: str, **payload: Any) -> CallEvent | None:
+        """Record one event and return it; nothing is recorded after `call.ended` (it is always last)."""
+        if self.events and self.events[-1].type == "call.ended":
+            return None
         event = CallEvent(
             call_sid=self.call_sid,
             tenant_id=self.tenant_id,

@@ -6,6 +6,7 @@ voice and the agent's are real piper audio. Real recognition is in test_e2e_audi
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
@@ -39,6 +40,13 @@ async def test_scripted_call_captures_corrected_number_and_signals_workflow(
         events = await stored_events(engine, caller.call_sid)
         handle = temporal_client.get_workflow_handle(workflow_id(caller.call_sid))
         summary = CallSummary.model_validate(await handle.result())
+        async with httpx.AsyncClient(base_url=voice.base_url) as client:
+            metrics = (await client.get("/metrics")).text
+    for name in ("voice_to_voice_seconds", "stt_final_delay_seconds", "tts_ttfb_seconds",
+                 "frame_processing_seconds"):
+        count = next(line for line in metrics.splitlines() if line.startswith(f"revos_voice_{name}_count"))
+        assert float(count.split()[-1]) > 0, name
+    assert "revos_voice_late_frames_total" in metrics and "revos_voice_barge_in_reaction_seconds_count" in metrics
     assert report.closed_by_agent and not report.timed_out, report
     types = [e.type for e in events]
     assert types[0] == "call.started" and types[-1] == "call.ended"
