@@ -57,7 +57,8 @@ def main() -> None:
     for step in (
         [BIN / "ruff", "check", "."],
         [BIN / "mypy", "."],
-        [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", *rest],
+        # Two workers (the machine has 2 cores): each gets its own Postgres and Temporal dev server.
+        [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", *rest],
     ):
         code = subprocess.run([str(c) for c in step], cwd=ROOT, env=env).returncode
         if code != 0:
