@@ -30,6 +30,7 @@ from api.state import TemporalProvider
 from domain.auth import Role
 from domain.capital.lifecycle import Action
 from infra.db import capital_lifecycle, capital_reports, embedded
+from infra.db.admin import ensure_database
 from infra.db.capital_lifecycle import TransitionCommand
 from infra.db.engine import make_engine, raw_driver
 from infra.db.migrate import upgrade
@@ -141,18 +142,11 @@ async def seed_costs(pg: asyncpg.Connection, campaigns: list[uuid.UUID], rows: i
     print(f"seeded {rows:,} GCP billing rows (COPY) in {time.perf_counter() - began:.1f}s")
 
 
-async def create_database(server: embedded.EmbeddedPostgres) -> None:
-    base, _, query = server.url.replace("postgresql+asyncpg://", "postgresql://").partition("?")
-    admin = await asyncpg.connect(base, host=dict(p.split("=", 1) for p in query.split("&")).get("host"))
-    await admin.execute('CREATE DATABASE "bench"')
-    await admin.close()
-
-
 def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = embedded.start(Path(tmp) / "pg")
         try:
-            asyncio.run(create_database(server))
+            asyncio.run(ensure_database(server.url, "bench"))
             url = server.database_url("bench")
             upgrade(url)
             asyncio.run(run(url, args))

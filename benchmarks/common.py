@@ -9,20 +9,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
-
 from infra.db import embedded
+from infra.db.admin import ensure_database
 from infra.db.migrate import upgrade
-
-
-async def _create_database(server: embedded.EmbeddedPostgres, name: str) -> None:
-    base, _, query = server.url.replace("postgresql+asyncpg://", "postgresql://").partition("?")
-    host = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("host")
-    conn = await asyncpg.connect(base, host=host)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
 
 
 @contextmanager
@@ -31,7 +20,7 @@ def migrated_database() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="revos-bench-") as tmp:
         server = embedded.start(Path(tmp) / "pg")
         try:
-            asyncio.run(_create_database(server, "bench"))
+            asyncio.run(ensure_database(server.url, "bench"))
             url = server.database_url("bench")
             upgrade(url)
             yield url

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
@@ -20,6 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from infra.db import embedded
+from infra.db.admin import admin_execute as execute_on_server
 from infra.db.engine import make_engine
 from infra.db.migrate import upgrade
 from infra.temporal.dev_server import temporal_binary
@@ -28,20 +28,8 @@ from infra.temporal.search_attributes import ALL as SEARCH_ATTRIBUTES
 TEMPLATE = "revos_template"
 
 
-def _dsn(url: str) -> tuple[str, str | None]:
-    plain = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, query = plain.partition("?")
-    host = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("host")
-    return base, host
-
-
 async def admin_execute(server: embedded.EmbeddedPostgres, sql: str) -> None:
-    base, host = _dsn(server.url)
-    conn = await asyncpg.connect(base, host=host)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    await execute_on_server(server.url, sql)
 
 
 @pytest.fixture(scope="session")

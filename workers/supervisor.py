@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from infra.db import embedded
+from infra.db.admin import ensure_database
 from infra.db.migrate import upgrade
 from infra.settings import Settings
 from infra.temporal import dev_server
@@ -54,17 +55,7 @@ def wait_for_port(host: str, port: int, timeout: float) -> bool:
 
 
 async def _ensure_database(admin_url: str, name: str) -> None:
-    import asyncpg
-
-    dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, query = dsn.partition("?")
-    host = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("host")
-    conn = await asyncpg.connect(base, host=host) if host else await asyncpg.connect(dsn)
-    try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
+    await ensure_database(admin_url, name)
 
 
 async def _prepare_cluster(address: str, namespace: str) -> None:
