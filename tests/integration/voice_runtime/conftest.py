@@ -77,12 +77,13 @@ def voice_worker(settings: Settings, engine: AsyncEngine, temporal_client: Clien
 
     @asynccontextmanager
     async def run(stt: SpeechToText, tts: TextToSpeech, *, transfer: TransferPort | None = None,
-                  temporal_address: str | None = None, **overrides: Any) -> AsyncIterator[RunningVoice]:
+                  temporal_address: str | None = None, db_engine: AsyncEngine | None = None,
+                  **overrides: Any) -> AsyncIterator[RunningVoice]:
         port = free_port()
         s = settings.model_copy(update={"voice_port": port, **overrides})
         client = None if temporal_address else temporal_client
-        runtime = build_runtime(s, engine=engine, stt=stt, tts=tts, transfer=transfer, temporal_client=client,
-                                temporal_address=temporal_address)
+        runtime = build_runtime(s, engine=db_engine or engine, stt=stt, tts=tts, transfer=transfer,
+                                temporal_client=client, temporal_address=temporal_address)
         runtime.engine = None  # the test's engine fixture disposes of it
         runtime.start()
         server = uvicorn.Server(uvicorn.Config(runtime.app, host="127.0.0.1", port=port, log_level="warning",

@@ -22,6 +22,7 @@ class FakeTwilio(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         body = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         FakeTwilio.seen.append((self.path, body))
+        payload: dict[str, object]
         if FakeTwilio.status == 200:
             payload = {"sid": "CA1", "account_sid": SID, "status": "in-progress"}
         else:
