@@ -12,10 +12,12 @@ import asyncio
 import contextlib
 import time
 import uuid
+import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import httpx
 import websockets
 
 from voice_runtime import twilio_serializer as tw
@@ -278,3 +280,17 @@ class SimCaller:
         self.report.marks_echoed.append(name)
         task = asyncio.ensure_future(self._send(tw.caller_mark(self.stream_sid, name, self._next_seq())))
         task.add_done_callback(lambda _t: None)
+
+
+async def dial(base_url: str, to: str, tts: TextToSpeech | None, *, caller: str = "+61400000001",
+               audio: dict[str, bytes] | None = None) -> SimCaller:
+    """POST the voice webhook for a call to `to`, then return a caller for the <Stream> it names."""
+    call_sid = "CA" + uuid.uuid4().hex
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        response = await client.post("/twilio/voice", data={"CallSid": call_sid, "From": caller, "To": to})
+    response.raise_for_status()
+    stream = ET.fromstring(response.text).find("./Connect/Stream")
+    if stream is None:
+        raise RuntimeError(f"the voice worker did not connect a stream: {response.text}")
+    params = {p.attrib["name"]: p.attrib["value"] for p in stream.findall("Parameter")}
+    return SimCaller(stream.attrib["url"], tts, params=params, call_sid=call_sid, audio=audio)

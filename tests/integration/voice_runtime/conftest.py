@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
-import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,7 +21,7 @@ from infra.db.event_store import EventStore
 from infra.db.tenants import create_tenant
 from infra.db.voice_numbers import bind_number
 from infra.settings import Settings
-from voice_runtime.sim_caller import SimCaller
+from voice_runtime.sim_caller import SimCaller, dial
 from voice_runtime.stt.base import SpeechToText
 from voice_runtime.transfer import TransferPort
 from voice_runtime.tts.base import TextToSpeech
@@ -47,14 +45,7 @@ class RunningVoice:
     async def place_call(self, tts: TextToSpeech | None, *, to: str = NUMBER, caller: str = "+61400000001",
                          audio: dict[str, bytes] | None = None) -> SimCaller:
         """What Twilio does: POST the webhook, then open the <Stream> it names with its parameters."""
-        call_sid = "CA" + uuid.uuid4().hex
-        async with httpx.AsyncClient(base_url=self.base_url) as client:
-            response = await client.post("/twilio/voice", data={"CallSid": call_sid, "From": caller, "To": to})
-        root = ET.fromstring(response.text)
-        stream = root.find("./Connect/Stream")
-        assert stream is not None, response.text
-        params = {p.attrib["name"]: p.attrib["value"] for p in stream.findall("Parameter")}
-        return SimCaller(stream.attrib["url"], tts, params=params, call_sid=call_sid, audio=audio)
+        return await dial(self.base_url, to, tts, caller=caller, audio=audio)
 
 
 
