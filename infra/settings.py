@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -81,6 +82,7 @@ class Settings(BaseSettings):
     voice_event_retry_max_seconds: float = Field(default=5.0, gt=0)
     voice_transfer_adapter: str = "local"  # "local" records requests; "twilio" updates the live call
     voice_transfer_timeout_seconds: float = Field(default=10.0, gt=0)
+    voice_transfer_mode: Literal["cold", "warm"] = "cold"  # warm: call and brief the target, then join the caller
 
     # voice engines
     deepgram_url: str = "wss://api.deepgram.com"  # the SDK's websocket base; tests point it at a local server

@@ -26,6 +26,7 @@ class VoiceConfig:
     vad_min_rms: float = 300.0
     vad_start_ms: int = 60
     vad_hangover_ms: int = 400
+    transfer_mode: str = "cold"  # "warm": the target is called and briefed before the caller joins
 
     @classmethod
     def from_settings(cls, s: Settings) -> VoiceConfig:
@@ -42,6 +43,7 @@ class VoiceConfig:
             vad_min_rms=s.vad_min_rms,
             vad_start_ms=s.vad_start_ms,
             vad_hangover_ms=s.vad_hangover_ms,
+            transfer_mode=s.voice_transfer_mode,
         )
 
 

@@ -66,6 +66,7 @@ class CallSession:
         self._pipeline: Pipeline | None = None
         self._pacer: Pacer | None = None
         self._ctx: CallContext | None = None
+        self._params: dict[str, str] = {}
         self._started = 0.0
         self._end_reason: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -113,6 +114,7 @@ class CallSession:
         if self._pipeline is not None:
             return
         params = start.custom_parameters
+        self._params = dict(params)
         tenant = params.get("tenant_id") or None
         self._log.bind(start.call_sid, tenant)
         deps = self._deps
@@ -160,15 +162,26 @@ class CallSession:
                 self._close("error")
 
     async def _transfer(self, to: str) -> None:
-        self._log.emit("transfer.requested", to=to, kind="cold")
-        result = await self._deps.transfer.cold_transfer(self._log.call_sid, to)
+        kind = self._deps.config.transfer_mode
+        self._log.emit("transfer.requested", to=to, kind=kind)
+        if kind == "warm":
+            result = await self._deps.transfer.warm_transfer(
+                self._log.call_sid, to, whisper=self._whisper(), caller_id=self._params.get("to", ""))
+        else:
+            result = await self._deps.transfer.cold_transfer(self._log.call_sid, to)
         if result.ok:
-            self._log.emit("transfer.completed", to=to, kind="cold")
+            self._log.emit("transfer.completed", to=to, kind=kind)
             self._close("transferred")
             return
-        self._log.emit("transfer.failed", to=to, kind="cold", error=result.error)
+        self._log.emit("transfer.failed", to=to, kind=kind, error=result.error)
         if self._pipeline is not None:
             await self._pipeline.queue_frame(TransferResultFrame(to=to, ok=False, error=result.error))
+
+    def _whisper(self) -> str:
+        """What the person taking a warm transfer hears before the caller joins."""
+        business = f" {self._ctx.business_name}" if self._ctx and self._ctx.business_name else ""
+        caller = self._params.get("from", "") or "an unknown number"
+        return f"Transfer from the{business} voice agent: a caller on {caller} asked for a person."
 
     def _close(self, reason: str) -> None:
         """End the call from our side: closing the stream ends <Connect>, and with it the call."""

@@ -1,4 +1,9 @@
-"""The transfer port: cold transfer of a live call (Twilio REST: update the call with <Dial>)."""
+"""The transfer port: cold and warm transfer of a live call over the Twilio REST API.
+
+Cold: the caller's call is updated with <Dial> to the target. Warm: the target is called first into a
+conference named for the call and hears a short whisper (who is waiting and why), then the caller is
+moved into the same conference, so nobody is dropped into a ringing line unannounced.
+"""
 
 from __future__ import annotations
 
@@ -27,11 +32,30 @@ class TransferPort(Protocol):
         """Replace the call's TwiML with a <Dial> to `to`; never raises."""
         ...
 
+    async def warm_transfer(self, call_sid: str, to: str, *, whisper: str, caller_id: str) -> TransferResult:
+        """Call `to` into the call's conference with a whisper, then move the caller in; never raises."""
+        ...
+
 
 def dial_twiml(to: str) -> str:
     """The TwiML that connects the caller to `to`."""
     response = VoiceResponse()
     response.dial(to)
+    return str(response)
+
+
+def conference_name(call_sid: str) -> str:
+    """The conference a warm transfer meets in (one per call)."""
+    return f"revos-{call_sid}"
+
+
+def conference_twiml(call_sid: str, whisper: str | None = None) -> str:
+    """TwiML that joins the call's conference, after a whisper when there is one."""
+    response = VoiceResponse()
+    if whisper:
+        response.say(whisper, language="en-AU")
+    dial = response.dial()
+    dial.conference(conference_name(call_sid), start_conference_on_enter=True, end_conference_on_exit=True)
     return str(response)
 
 
@@ -59,6 +83,16 @@ class LocalTransfer:
             return TransferResult(False, f"{to} is unreachable")
         return TransferResult(True)
 
+    async def warm_transfer(self, call_sid: str, to: str, *, whisper: str, caller_id: str) -> TransferResult:
+        """Record the agent's leg (whisper, conference) and the caller's move, as Twilio would run them."""
+        self.requests.append((f"new:{caller_id}", to, conference_twiml(call_sid, whisper)))
+        if not valid_target(to):
+            return TransferResult(False, f"invalid transfer target {to!r}")
+        if to in self.unreachable:
+            return TransferResult(False, f"{to} is unreachable")
+        self.requests.append((call_sid, to, conference_twiml(call_sid)))
+        return TransferResult(True)
+
 
 class TwilioTransfer:
     """Updates the live call through the Twilio REST API (blocking HTTP, so in a thread)."""
@@ -82,3 +116,17 @@ class TwilioTransfer:
 
     def _update(self, call_sid: str, to: str) -> None:
         self._client.calls(call_sid).update(twiml=dial_twiml(to))
+
+    async def warm_transfer(self, call_sid: str, to: str, *, whisper: str, caller_id: str) -> TransferResult:
+        """POST /Calls (the target, whispered into the conference), then POST /Calls/{sid} (the caller)."""
+        if not valid_target(to):
+            return TransferResult(False, f"invalid transfer target {to!r}")
+        try:
+            await asyncio.wait_for(asyncio.to_thread(self._warm, call_sid, to, whisper, caller_id), self._timeout)
+        except (TwilioException, OSError, TimeoutError) as exc:
+            return TransferResult(False, repr(exc)[:300])
+        return TransferResult(True)
+
+    def _warm(self, call_sid: str, to: str, whisper: str, caller_id: str) -> None:
+        self._client.calls.create(to=to, from_=caller_id, twiml=conference_twiml(call_sid, whisper))
+        self._client.calls(call_sid).update(twiml=conference_twiml(call_sid))

@@ -115,6 +115,23 @@ async def test_failed_transfer_is_told_recorded_and_the_call_goes_on(
     assert not report.closed_by_agent and events[-1].payload["reason"] == "caller_hangup"
 
 
+async def test_warm_transfer_briefs_the_target_before_the_caller_joins(
+    voice_worker: VoiceFactory, tenant: Tenant, piper, engine: AsyncEngine
+) -> None:
+    transfer = LocalTransfer()
+    async with voice_worker(scripted("can i speak to a real person"), piper, transfer=transfer,
+                            voice_transfer_mode="warm", **FAST) as v:
+        caller = await v.place_call(piper)
+        report = await caller.run([WaitForAgent(), Say("can i speak to a real person"), Pause(15)])
+        events = await stored_events(engine, caller.call_sid)
+    assert report.closed_by_agent and events[-1].payload["reason"] == "transferred"
+    assert of(events, "transfer.completed")[0] == {**of(events, "transfer.completed")[0], "kind": "warm"}
+    (agent_leg, to, whisper_twiml), (call_sid, _, join_twiml) = transfer.requests
+    assert to == ESCALATION and call_sid == caller.call_sid
+    assert "+61400000001 asked for a person" in whisper_twiml and f"revos-{caller.call_sid}" in whisper_twiml
+    assert f"revos-{caller.call_sid}" in join_twiml and "<Say" not in join_twiml
+
+
 async def test_successful_transfer_ends_the_stream(
     voice_worker: VoiceFactory, tenant: Tenant, piper, engine: AsyncEngine
 ) -> None:

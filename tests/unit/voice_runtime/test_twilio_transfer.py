@@ -1,4 +1,4 @@
-"""Cold transfer through the Twilio REST API (the real SDK) against a local server speaking its shape."""
+"""Cold and warm transfer through the Twilio REST API (the real SDK) against a local server speaking its shape."""
 
 from __future__ import annotations
 
@@ -69,3 +69,25 @@ async def test_invalid_targets_are_refused_before_any_request(twilio_url: str) -
     local = LocalTransfer(unreachable={"+61298765000"})
     assert not (await local.cold_transfer("CA1", "+61298765000")).ok
     assert (await local.cold_transfer("CA1", "+61298765001")).ok and len(local.requests) == 2
+
+
+async def test_warm_transfer_briefs_the_target_in_a_conference_then_moves_the_caller(twilio_url: str) -> None:
+    FakeTwilio.status = 200
+    result = await TwilioTransfer(SID, "token", base_url=twilio_url).warm_transfer(
+        "CA1", "+61298765000", whisper="A caller on +61412345678 asked for a person.", caller_id="+61290000000")
+    assert result.ok
+    (create_path, create), (update_path, update) = FakeTwilio.seen
+    assert create_path == f"/2010-04-01/Accounts/{SID}/Calls.json"
+    assert create["To"] == ["+61298765000"] and create["From"] == ["+61290000000"]
+    assert "<Say language=\"en-AU\">A caller on +61412345678 asked for a person.</Say>" in create["Twiml"][0]
+    assert ">revos-CA1</Conference>" in create["Twiml"][0]
+    assert update_path == f"/2010-04-01/Accounts/{SID}/Calls/CA1.json"
+    assert ">revos-CA1</Conference>" in update["Twiml"][0] and "<Say" not in update["Twiml"][0]
+
+
+async def test_a_failed_warm_transfer_never_moves_the_caller(twilio_url: str) -> None:
+    FakeTwilio.status = 400
+    result = await TwilioTransfer(SID, "token", base_url=twilio_url).warm_transfer(
+        "CA1", "+61298765000", whisper="hi", caller_id="+61290000000")
+    assert not result.ok
+    assert [path for path, _ in FakeTwilio.seen] == [f"/2010-04-01/Accounts/{SID}/Calls.json"]
