@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     voice_event_retry_max_seconds: float = Field(default=5.0, gt=0)
     voice_transfer_adapter: str = "local"  # "local" records requests; "twilio" updates the live call
     voice_transfer_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The agent stops being heard at the caller's speech onset (`clear`) and plays on from there if it was
+    # only a backchannel; off, it talks over the caller until the backchannel guard has passed.
+    voice_pause_on_speech: bool = True
     voice_transfer_mode: Literal["cold", "warm"] = "cold"  # warm: call and brief the target, then join the caller
 
     # voice engines

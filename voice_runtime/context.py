@@ -26,6 +26,7 @@ class VoiceConfig:
     vad_min_rms: float = 300.0
     vad_start_ms: int = 60
     vad_hangover_ms: int = 400
+    pause_on_speech: bool = True  # yield at once on caller speech; resume after a backchannel
     transfer_mode: str = "cold"  # "warm": the target is called and briefed before the caller joins
 
     @classmethod
@@ -43,6 +44,7 @@ class VoiceConfig:
             vad_min_rms=s.vad_min_rms,
             vad_start_ms=s.vad_start_ms,
             vad_hangover_ms=s.vad_hangover_ms,
+            pause_on_speech=s.voice_pause_on_speech,
             transfer_mode=s.voice_transfer_mode,
         )
 

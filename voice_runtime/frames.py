@@ -78,6 +78,18 @@ class InterruptionFrame(SystemFrame):
 
 
 @dataclass
+class PausePlaybackFrame(SystemFrame):
+    """Caller speech onset while the agent talks: stop what the caller hears now (`clear`), keep the audio."""
+
+    onset: float = 0.0
+
+
+@dataclass
+class ResumePlaybackFrame(SystemFrame):
+    """It was a backchannel: play on from what the caller last heard."""
+
+
+@dataclass
 class UserStartedSpeakingFrame(SystemFrame):
     """VAD onset; `onset` is the monotonic arrival time of the first voiced frame."""
 

@@ -40,6 +40,7 @@ class VadProcessor(FrameProcessor):
         self._vad = vad
         self._onset: float | None = None
         self._last_voiced = 0.0
+        self._run_start: float | None = None  # arrival of the first voiced frame of the current run
 
     async def process_frame(self, frame: Frame, direction: Direction) -> None:
         """Run the VAD on caller audio."""
@@ -50,9 +51,14 @@ class VadProcessor(FrameProcessor):
         frame.is_speech = result.is_speech
         if result.frame_voiced:
             self._last_voiced = frame.arrived
+            if self._run_start is None:
+                self._run_start = frame.arrived
+        elif not result.is_speech:
+            self._run_start = None
         if result.speech_started:
-            self._onset = frame.arrived
-            await self.push_frame(UserStartedSpeakingFrame(onset=frame.arrived))
+            # The VAD confirms speech only after a few voiced frames: the onset is the first of them.
+            self._onset = self._run_start if self._run_start is not None else frame.arrived
+            await self.push_frame(UserStartedSpeakingFrame(onset=self._onset))
         await self.push_frame(frame, direction)
         if result.speech_ended and self._onset is not None:
             speech_ms = (self._last_voiced - self._onset) * 1000 + 20

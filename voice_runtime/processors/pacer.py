@@ -5,6 +5,10 @@ time; a frame handed over after its playout time is late (the caller would hear 
 frames a Twilio mark goes out; its echo says the caller has heard everything before it. On
 barge-in the pacer sends `clear`, drops what is queued and records how much of the utterance the
 caller heard. Hangups and transfers wait until the audio before them has been heard.
+
+At the caller's speech onset the pacer pauses: `clear` stops what the caller hears at once, the frames
+sent but not yet heard go back to the front of the queue, and marks from before the clear are ignored.
+A backchannel resumes playback from there; a barge-in drops it all.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from voice_runtime.frames import (
     InterruptionFrame,
     MarkFrame,
     OutputAudioFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
     TransferFrame,
     TtsStartedFrame,
     TtsStoppedFrame,
@@ -69,6 +75,9 @@ class Pacer(FrameProcessor):
         self._pending: list[HangupFrame | TransferFrame] = []
         self._last_playout = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._unheard: deque[tuple[Utterance, bytes]] = deque()  # sent, not yet confirmed by a mark
+        self._paused_at: float | None = None
+        self._epoch = 0  # bumped by each pause: marks of an older epoch were flushed by `clear`
 
     async def process_frame(self, frame: Frame, direction: Direction) -> None:
         """Queue audio, track marks, clear on interruption, hold hangups and transfers."""
@@ -83,6 +92,10 @@ class Pacer(FrameProcessor):
             await self._on_mark(frame.name)
         elif isinstance(frame, InterruptionFrame):
             await self._interrupt(frame.onset)
+        elif isinstance(frame, PausePlaybackFrame):
+            self._pause(frame.onset)
+        elif isinstance(frame, ResumePlaybackFrame):
+            self._resume()
         elif isinstance(frame, HangupFrame | TransferFrame):
             self._pending.append(frame)
         else:
@@ -109,6 +122,8 @@ class Pacer(FrameProcessor):
 
     def on_tick(self, now: float) -> None:
         """Hand over every frame due within the lead; called by the frame clock."""
+        if self._paused_at is not None:
+            return
         lead = self._ctx.config.pacer_lead_ms / 1000
         if self._queue and self._next_due < now - TICK_S:
             self._next_due = now  # the queue ran dry (TTS slower than real time): restart the playout clock
@@ -130,9 +145,11 @@ class Pacer(FrameProcessor):
         self._last_playout = self._next_due + TICK_S
         self._next_due += TICK_S
         utt.sent += 1
+        self._unheard.append((utt, chunk))
         end_of_utterance = utt.generated_all and utt.sent == utt.frames
         if utt.sent % self._ctx.config.mark_every_frames == 0 or end_of_utterance:
-            self._send(tw.mark(self._sid, f"u{utt.id}:{utt.sent}"), None)
+            epoch = f":{self._epoch}" if self._epoch else ""
+            self._send(tw.mark(self._sid, f"u{utt.id}:{utt.sent}{epoch}"), None)
 
     def _on_first_frame(self, utt: Utterance, now: float) -> None:
         ttfb_ms = round((now - utt.requested) * 1000)
@@ -146,33 +163,64 @@ class Pacer(FrameProcessor):
 
     async def _on_mark(self, name: str) -> None:
         try:
-            uid_text, count_text = name[1:].split(":")
+            uid_text, count_text, *epoch_text = name[1:].split(":")
             utt = self._utterances.get(int(uid_text))
-            count = int(count_text)
-        except ValueError:
+            count, epoch = int(count_text), int(epoch_text[0]) if epoch_text else 0
+        except (ValueError, IndexError):
             return
-        if utt is None or utt is not self._current:
-            return  # a mark of an interrupted utterance, echoed after `clear`
+        if utt is None or utt is not self._current or epoch != self._epoch:
+            return  # a mark of an interrupted or paused utterance, echoed after `clear`
         utt.heard = max(utt.heard, count)
+        self._prune_unheard(utt)
         if utt.generated_all and utt.heard >= utt.frames:
             self._finish(utt, self._ctx.now())
 
+    def _prune_unheard(self, utt: Utterance) -> None:
+        """Keep only the current utterance's frames that no mark has confirmed yet."""
+        while self._unheard and (self._unheard[0][0] is not utt or len(self._unheard) > utt.sent - utt.heard):
+            self._unheard.popleft()
+
     def _finish(self, utt: Utterance, now: float) -> None:
         self._current = None
+        self._unheard.clear()
         self._utterances.pop(utt.id, None)
         self._ctx.events.emit("agent.utterance.finished", utterance_id=utt.id, duration_ms=utt.frames * 20)
         self._spawn_push(BotStoppedSpeakingFrame(utterance_id=utt.id, interrupted=False,
                                                  heard_ms=utt.heard * 20, total_ms=utt.frames * 20))
 
+    def _pause(self, onset: float) -> None:
+        """Stop being heard now; keep the unheard audio to play on after a backchannel."""
+        if self._paused_at is not None:
+            return
+        self._paused_at = self._ctx.now()
+        if self._current is None and not self._queue:
+            return  # nothing playing yet: just hold what comes
+        self._send(tw.clear(self._sid), None)
+        self._epoch += 1
+        if self._current is not None:
+            self._prune_unheard(self._current)
+            for utt, chunk in reversed(self._unheard):
+                self._queue.appendleft((utt, chunk))
+                utt.sent -= 1
+        self._unheard.clear()
+
+    def _resume(self) -> None:
+        self._paused_at = None
+        self._next_due = 0.0  # restart the playout clock on the next tick
+
     async def _interrupt(self, onset: float) -> None:
         utt = self._current
+        paused_at, self._paused_at = self._paused_at, None
+        self._unheard.clear()
         if not self._queue and utt is None:
             self._utterances.clear()  # nothing was playing yet; the TTS has stopped generating
             return
-        self._send(tw.clear(self._sid), None)
+        if paused_at is None:
+            self._send(tw.clear(self._sid), None)
         now = self._ctx.now()
-        self._ctx.metrics.observe("barge_in_reaction", now - onset)
-        self._ctx.events.emit("barge_in", reaction_ms=round((now - onset) * 1000))
+        stopped = paused_at if paused_at is not None else now  # when the caller stopped hearing the agent
+        self._ctx.metrics.observe("barge_in_reaction", stopped - onset)
+        self._ctx.events.emit("barge_in", reaction_ms=round((stopped - onset) * 1000))
         self._queue.clear()
         for other in list(self._utterances.values()):
             if other is not utt:

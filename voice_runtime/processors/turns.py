@@ -15,6 +15,8 @@ from voice_runtime.frames import (
     Frame,
     InterimTranscriptionFrame,
     InterruptionFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
     SilenceFrame,
     SttFinalizedFrame,
     TranscriptionFrame,
@@ -58,13 +60,14 @@ class TurnManager(FrameProcessor):
         self._barged = False
         self._discard_final = False
         self._reprompt_at: float | None = None
+        self._paused = False  # playback paused at the caller's onset, until backchannel or barge-in
 
     async def process_frame(self, frame: Frame, direction: Direction) -> None:
         """Route by frame type; audio stops here (nothing downstream needs it)."""
         if isinstance(frame, AudioRawFrame):
             await self._tick(frame.arrived)
         elif isinstance(frame, UserStartedSpeakingFrame):
-            self._on_speech_start(frame.onset)
+            await self._on_speech_start(frame.onset)
         elif isinstance(frame, UserStoppedSpeakingFrame):
             await self._on_speech_stop(frame)
         elif isinstance(frame, InterimTranscriptionFrame):
@@ -109,12 +112,15 @@ class TurnManager(FrameProcessor):
             self._reprompt_at = None
             await self.push_frame(SilenceFrame())
 
-    def _on_speech_start(self, onset: float) -> None:
+    async def _on_speech_start(self, onset: float) -> None:
         self._reprompt_at = None
         if self._phase is Phase.IDLE:
             self._onset = onset
             self._barged = False
         self._phase = Phase.SPEAKING
+        if self._ctx.config.pause_on_speech and self._agent_active and not self._barged and not self._paused:
+            self._paused = True
+            await self.push_frame(PausePlaybackFrame(onset=onset))
 
     async def _on_speech_stop(self, frame: UserStoppedSpeakingFrame) -> None:
         if self._phase is not Phase.SPEAKING:
@@ -122,6 +128,9 @@ class TurnManager(FrameProcessor):
         if self._agent_active and not self._barged:
             # Too short to interrupt: a backchannel ("yeah", "mm"); the agent keeps talking.
             self._ctx.events.emit("caller.backchannel", speech_ms=round(frame.speech_ms))
+            if self._paused:
+                self._paused = False
+                await self.push_frame(ResumePlaybackFrame())
             self._phase = Phase.IDLE
             self._finals, self._partial, self._onset = [], "", None
             self._discard_final = True
@@ -156,6 +165,7 @@ class TurnManager(FrameProcessor):
 
     async def _barge_in(self, onset: float) -> None:
         self._barged = True
+        self._paused = False
         self._agent_pending = False
         await self.push_frame(InterruptionFrame(onset=onset))
 
@@ -170,6 +180,7 @@ class TurnManager(FrameProcessor):
         digits, last_voiced, final_at = self._digits, self._last_voiced, self._final_at
         self._phase, self._finals, self._partial, self._digits = Phase.IDLE, [], "", ""
         self._onset, self._last_voiced, self._final_at, self._barged = None, None, None, False
+        self._paused = False
         if not text and not digits:
             if not self._agent_active:
                 self._reprompt_at = now + self._ctx.config.reprompt_after_seconds

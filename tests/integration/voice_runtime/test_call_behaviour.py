@@ -59,10 +59,25 @@ async def test_short_backchannel_does_not_interrupt(
         caller = await v.place_call(piper)
         report = await caller.run([Interrupt("yeah", after=0.8), WaitForAgent(), Hangup()])
         events = await stored_events(engine, caller.call_sid)
-    assert not report.clears and not of(events, "barge_in")
+    # The agent yields at once (one `clear`) and plays on from what was heard: the utterance is finished,
+    # never interrupted, and the backchannel is not a turn.
+    assert len(report.clears) == 1 and not of(events, "barge_in")
     assert of(events, "caller.backchannel")
     assert [p["utterance_id"] for p in of(events, "agent.utterance.finished")] == [1]
+    assert not of(events, "agent.utterance.interrupted")
     assert not of(events, "turn.ended")
+
+
+async def test_backchannel_without_pausing_never_clears(
+    voice_worker: VoiceFactory, tenant: Tenant, piper, engine: AsyncEngine
+) -> None:
+    async with voice_worker(scripted("yeah"), piper, **FAST, voice_barge_in_min_speech_ms=700,
+                            voice_pause_on_speech=False) as v:
+        caller = await v.place_call(piper)
+        report = await caller.run([Interrupt("yeah", after=0.8), WaitForAgent(), Hangup()])
+        events = await stored_events(engine, caller.call_sid)
+    assert not report.clears and not of(events, "barge_in")
+    assert [p["utterance_id"] for p in of(events, "agent.utterance.finished")] == [1]
 
 
 async def test_silence_reprompts_then_closes_politely(

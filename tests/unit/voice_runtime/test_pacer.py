@@ -12,6 +12,8 @@ from voice_runtime.frames import (
     InterruptionFrame,
     MarkFrame,
     OutputAudioFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
     TtsStartedFrame,
     TtsStoppedFrame,
 )
@@ -86,3 +88,41 @@ async def test_hangup_waits_until_the_audio_before_it_was_heard() -> None:
     pacer.on_tick(1.2)
     await asyncio.sleep(0)
     assert any(isinstance(f, HangupFrame) for f in h.down)
+
+
+async def test_pause_at_onset_clears_and_a_backchannel_resumes_from_what_was_heard() -> None:
+    pacer, h, sent = setup(pacer_lead_ms=0, mark_every_frames=5)
+    await run_test([pacer], utterance(1, 20, "a b c d e f g h i j"), harness=h)  # type: ignore[arg-type]
+    for k in range(8):
+        pacer.on_tick(1.0 + 0.02 * k)  # frames 1..8 sent
+    h.clock.t = 1.2
+    await run_test([pacer], [MarkFrame("u1:5"), PausePlaybackFrame(onset=1.14)], harness=h)
+    assert sent[-1][0]["event"] == "clear"
+    count = len(sent)
+    for k in range(10):
+        pacer.on_tick(1.2 + 0.02 * k)
+    assert len(sent) == count  # nothing is heard while the caller speaks
+    await run_test([pacer], [MarkFrame("u1:5"), ResumePlaybackFrame()], harness=h)  # an old mark: ignored
+    for k in range(30):
+        pacer.on_tick(1.5 + 0.02 * k)
+    media_after = [m for m, _ in sent[count:] if m["event"] == "media"]
+    assert len(media_after) == 15  # frames 6..20: the three sent but unheard are played again
+    marks = [m["mark"]["name"] for m, _ in sent[count:] if m["event"] == "mark"]  # type: ignore[index]
+    assert marks == ["u1:10:1", "u1:15:1", "u1:20:1"]
+    await run_test([pacer], [MarkFrame(n) for n in marks], harness=h)
+    await asyncio.sleep(0)
+    assert h.types("agent.utterance.finished") and not h.types("barge_in")
+
+
+async def test_barge_in_after_a_pause_reports_the_reaction_at_the_pause() -> None:
+    pacer, h, sent = setup(pacer_lead_ms=0, mark_every_frames=5)
+    await run_test([pacer], utterance(1, 20), harness=h)  # type: ignore[arg-type]
+    for k in range(8):
+        pacer.on_tick(1.0 + 0.02 * k)
+    h.clock.t = 1.2
+    await run_test([pacer], [PausePlaybackFrame(onset=1.14)], harness=h)
+    h.clock.t = 1.5
+    await run_test([pacer], [InterruptionFrame(onset=1.14)], harness=h)
+    assert [m["event"] for m, _ in sent].count("clear") == 1
+    assert h.types("barge_in")[0].payload["reaction_ms"] == 60
+    assert h.types("agent.utterance.interrupted")
