@@ -51,8 +51,11 @@ class PiperTts:
         intra_op_threads: int = 1,
         chunk_ms: int = 100,
         first_clause_words: int = 8,
+        noise: tuple[float, float] | None = None,
     ) -> None:
+        """`noise` = (noise_scale, noise_w_scale) overrides the voice's; (0, 0) makes synthesis repeatable."""
         self._model_path = model_path
+        self._noise = noise
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piper")
         self._intra_op_threads = intra_op_threads
         self._chunk_bytes = TTS_SAMPLE_RATE * chunk_ms // 1000
@@ -122,7 +125,7 @@ class PiperTts:
             raise asyncio.CancelledError
         self.runs_started += 1
         try:
-            audio = _run(voice, phonemes, options)
+            audio = _run(voice, phonemes, options, self._noise)
         except Exception:
             if job.cancelled:
                 self.runs_aborted += 1
@@ -182,14 +185,16 @@ def _voice_rate(voice: object) -> int:
     return int(voice.config.sample_rate)  # type: ignore[attr-defined]
 
 
-def _run(voice: object, phonemes: list[str], options: object) -> np.ndarray:
+def _run(voice: object, phonemes: list[str], options: object, noise: tuple[float, float] | None = None
+         ) -> np.ndarray:
     """The same inputs piper's `phoneme_ids_to_audio` builds, run with our RunOptions; returns int16."""
     config = voice.config  # type: ignore[attr-defined]
     ids = voice.phonemes_to_ids(phonemes)  # type: ignore[attr-defined]
+    noise_scale, noise_w = noise if noise is not None else (config.noise_scale, config.noise_w_scale)
     args: dict[str, np.ndarray] = {
         "input": np.array([ids], dtype=np.int64),
         "input_lengths": np.array([len(ids)], dtype=np.int64),
-        "scales": np.array([config.noise_scale, config.length_scale, config.noise_w_scale], dtype=np.float32),
+        "scales": np.array([noise_scale, config.length_scale, noise_w], dtype=np.float32),
     }
     if config.num_speakers > 1:
         args["sid"] = np.array([config.default_speaker_id or 0], dtype=np.int64)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.tenants import Tenant
 from voice_runtime.sim_caller import Say, Step, WaitForAgent
+from voice_runtime.tts.piper_tts import PiperTts
 
 from .conftest import FAST, VoiceFactory, stored_events
 
@@ -41,8 +42,12 @@ async def test_spoken_name_and_mobile_with_a_one_digit_correction(
     for line in LINES:
         script += [Say(line), WaitForAgent()]
     # The deployment's default end-of-turn silence (500 ms) keeps "no, six seven nine" one turn.
+    # The caller's voice is piper without its random generator noise, so the same words are the same audio
+    # on every run: recognition is tested on real speech, repeatably (piper's default noise makes each
+    # rendering differ, and pocketsphinx then sometimes hears "two" as "three").
+    caller_voice = PiperTts(noise=(0.0, 0.0))
     async with voice_worker(pocketsphinx, piper, **{**FAST, "voice_end_of_turn_silence_ms": 500}) as voice:
-        caller = await voice.place_call(piper)
+        caller = await voice.place_call(caller_voice)
         report = await caller.run(script, max_seconds=120)
         events = await stored_events(engine, caller.call_sid)
     story = transcript(events)
