@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
+from api.docs import install_docs
 from api.metrics import HttpMetrics, MetricsMiddleware
 from api.routers import ROUTER_MODULES
 from api.state import AppState, TemporalProvider
@@ -35,6 +36,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, tempora
         await state.engine.dispose()
 
     app = FastAPI(
+        docs_url=None,  # served below from the swagger-ui-bundle wheel: no CDN, works offline
+        redoc_url=None,
         title="Revenue OS",
         version="0.1.0",
         description="Capital governance, revenue kernel, governed change and voice AI. "
@@ -42,6 +45,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, tempora
         lifespan=lifespan,
     )
     app.state.revos = state
+    install_docs(app)
     errors.install(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
