@@ -81,7 +81,9 @@ async def test_readyz_names_temporal_when_it_is_down(settings: Settings, engine:
 async def test_docs_are_served_without_a_cdn(api: httpx.AsyncClient) -> None:
     page = await api.get("/docs")
     assert page.status_code == 200
-    assert "/static/swagger/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
-    script = await api.get("/static/swagger/swagger-ui-bundle.js")
+    assert "/static/docs/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    script = await api.get("/static/docs/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
-    assert (await api.get("/static/swagger/swagger-ui.css")).status_code == 200
+    assert (await api.get("/static/docs/swagger-ui.css")).status_code == 200
+    redoc = await api.get("/redoc")
+    assert "/static/docs/redoc.standalone.js" in redoc.text and "fonts.googleapis" not in redoc.text
