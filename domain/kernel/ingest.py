@@ -7,7 +7,7 @@ money below 1e16 in magnitude).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -17,6 +17,7 @@ from domain.kernel.inputs import ActionResult, MetricPoint, Opportunity, Revenue
 BATCH = 20_000
 MAX_METRIC = 1e18
 MAX_MONEY = Decimal("1e16")
+_T = TypeVar("_T")
 
 
 def reject_nul(value: Any, path: str = "") -> None:
@@ -43,6 +44,14 @@ class _Batch(BaseModel):
         return data
 
 
+def _below(items: list[_T], field: str, attr: str, limit: Any) -> list[_T]:
+    """Refuse values the database column cannot store, naming the item."""
+    for i, item in enumerate(items):
+        if abs(getattr(item, attr)) >= limit:
+            raise ValueError(f"{field}[{i}].{attr} must be below {limit} in magnitude")
+    return items
+
+
 class MetricsIn(_Batch):
     """Metric points for one tenant."""
 
@@ -51,10 +60,7 @@ class MetricsIn(_Batch):
     @field_validator("metrics")
     @classmethod
     def _storable(cls, points: list[MetricPoint]) -> list[MetricPoint]:
-        for i, p in enumerate(points):
-            if abs(p.value) >= MAX_METRIC:
-                raise ValueError(f"metrics[{i}].value must be below {MAX_METRIC:g} in magnitude")
-        return points
+        return _below(points, "metrics", "value", MAX_METRIC)
 
 
 class RevenueEventsIn(_Batch):
@@ -65,10 +71,7 @@ class RevenueEventsIn(_Batch):
     @field_validator("events")
     @classmethod
     def _storable(cls, events: list[RevenueEvent]) -> list[RevenueEvent]:
-        for i, e in enumerate(events):
-            if abs(e.amount) >= MAX_MONEY:
-                raise ValueError(f"events[{i}].amount must be below {MAX_MONEY} in magnitude")
-        return events
+        return _below(events, "events", "amount", MAX_MONEY)
 
 
 class OpportunitiesIn(_Batch):
@@ -79,10 +82,7 @@ class OpportunitiesIn(_Batch):
     @field_validator("opportunities")
     @classmethod
     def _storable(cls, opps: list[Opportunity]) -> list[Opportunity]:
-        for i, o in enumerate(opps):
-            if abs(o.amount) >= MAX_MONEY:
-                raise ValueError(f"opportunities[{i}].amount must be below {MAX_MONEY} in magnitude")
-        return opps
+        return _below(opps, "opportunities", "amount", MAX_MONEY)
 
 
 class ActionResultsIn(_Batch):
