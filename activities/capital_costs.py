@@ -2,29 +2,34 @@
 
 The cloud adapter is chosen when its REVOS_TWILIO_* / REVOS_GCP_* settings are present; otherwise the
 local adapter reads `twilio_usage_records` / `gcp_billing_export` from Postgres. Both aggregate at the
-source (Twilio's daily records, a BigQuery GROUP BY, a Postgres GROUP BY) so a day is one small answer.
+source (Twilio's daily records, a BigQuery GROUP BY, a Postgres GROUP BY) so a day is one small answer,
+and every amount comes with its currency (Twilio's `price_unit`, the export's `currency`): converting
+is the rollup's business (domain.capital.costs), never the port's. A day is the tenant's day: Twilio
+reports whole dates, so its date is the tenant's date; the billing export is cut at the tenant's
+midnights.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.capital.costs import DayWindow, SourceCost
 from infra.db.capital_facts import driver
 from infra.settings import Settings
 
-DailyCosts = list[tuple[str, Decimal]]
-
 
 class DailyCostPort(Protocol):
-    """A provider's spend for one UTC day, per external key (Twilio account sid, GCP project id)."""
+    """A provider's spend for one tenant day, per external key (Twilio account sid, GCP project id) and currency.
 
-    async def daily_costs(self, day: date, keys: Sequence[str]) -> DailyCosts: ...
+    Polled through the day for the day so far (live spend) and once after it for the whole day.
+    """
+
+    async def daily_costs(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]: ...
 
 
 class TwilioUsageRecords:
@@ -35,20 +40,24 @@ class TwilioUsageRecords:
 
         self._client = Client(account_sid, auth_token)
 
-    def _fetch(self, day: date, keys: Sequence[str]) -> DailyCosts:
-        out: DailyCosts = []
+    def _fetch(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]:
+        out: list[SourceCost] = []
         for sid in keys:
             records: list[Any] = self._client.api.v2010.accounts(sid).usage.records.daily.list(
-                category="totalprice", start_date=day, end_date=day)
-            out.append((sid, sum((Decimal(str(r.price or 0)) for r in records), Decimal(0))))
+                category="totalprice", start_date=window.day, end_date=window.day)
+            by_unit: dict[str, Decimal] = {}
+            for r in records:
+                unit = str(getattr(r, "price_unit", None) or "usd")
+                by_unit[unit] = by_unit.get(unit, Decimal(0)) + Decimal(str(r.price or 0))
+            out.extend(SourceCost(sid, amount, unit) for unit, amount in sorted(by_unit.items()))
         return out
 
-    async def daily_costs(self, day: date, keys: Sequence[str]) -> DailyCosts:
-        return await asyncio.to_thread(self._fetch, day, keys)
+    async def daily_costs(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]:
+        return await asyncio.to_thread(self._fetch, window, keys)
 
 
 class BigQueryBilling:
-    """The Cloud Billing export in BigQuery: cost plus credits per project for one day."""
+    """The Cloud Billing export in BigQuery: cost plus credits per project and currency for one tenant day."""
 
     def __init__(self, project: str, table: str) -> None:
         from google.cloud import bigquery
@@ -57,18 +66,20 @@ class BigQueryBilling:
         self._client = bigquery.Client(project=project)
         self._table = table
 
-    def _fetch(self, day: date, keys: Sequence[str]) -> DailyCosts:
-        sql = (f"SELECT project.id AS key, SUM(cost) + SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) c), 0)) "
-               f"AS cost FROM `{self._table}` WHERE DATE(usage_start_time) = @day AND project.id IN UNNEST(@keys) "
-               "GROUP BY key")
+    def _fetch(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]:
+        sql = (f"SELECT project.id AS key, currency, SUM(cost) + SUM(IFNULL((SELECT SUM(c.amount) FROM "
+               f"UNNEST(credits) c), 0)) AS cost FROM `{self._table}` WHERE usage_start_time >= @start AND "
+               "usage_start_time < @end AND project.id IN UNNEST(@keys) GROUP BY key, currency")
         config = self._bq.QueryJobConfig(query_parameters=[
-            self._bq.ScalarQueryParameter("day", "DATE", day),
+            self._bq.ScalarQueryParameter("start", "TIMESTAMP", window.start),
+            self._bq.ScalarQueryParameter("end", "TIMESTAMP", window.end),
             self._bq.ArrayQueryParameter("keys", "STRING", list(keys)),
         ])
-        return [(row["key"], Decimal(str(row["cost"]))) for row in self._client.query(sql, job_config=config).result()]
+        return [SourceCost(row["key"], Decimal(str(row["cost"])), str(row["currency"]))
+                for row in self._client.query(sql, job_config=config).result()]
 
-    async def daily_costs(self, day: date, keys: Sequence[str]) -> DailyCosts:
-        return await asyncio.to_thread(self._fetch, day, keys)
+    async def daily_costs(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]:
+        return await asyncio.to_thread(self._fetch, window, keys)
 
 
 class LocalTwilioUsage:
@@ -77,12 +88,13 @@ class LocalTwilioUsage:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def daily_costs(self, day: date, keys: Sequence[str]) -> DailyCosts:
+    async def daily_costs(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]:
         async with self._engine.connect() as conn:
             rows = await (await driver(conn)).fetch(
-                "SELECT account_sid, SUM(price) AS cost FROM twilio_usage_records WHERE start_date = $1 "
-                "AND category = 'totalprice' AND account_sid = ANY($2::text[]) GROUP BY account_sid", day, list(keys))
-        return [(r["account_sid"], Decimal(r["cost"])) for r in rows]
+                "SELECT account_sid, price_unit, SUM(price) AS cost FROM twilio_usage_records WHERE start_date = $1 "
+                "AND category = 'totalprice' AND account_sid = ANY($2::text[]) GROUP BY account_sid, price_unit "
+                "ORDER BY 1, 2", window.day, list(keys))
+        return [SourceCost(r["account_sid"], Decimal(r["cost"]), r["price_unit"]) for r in rows]
 
 
 class LocalGcpBilling:
@@ -91,14 +103,13 @@ class LocalGcpBilling:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def daily_costs(self, day: date, keys: Sequence[str]) -> DailyCosts:
-        start = datetime.combine(day, time(), UTC)
+    async def daily_costs(self, window: DayWindow, keys: Sequence[str]) -> list[SourceCost]:
         async with self._engine.connect() as conn:
             rows = await (await driver(conn)).fetch(
-                "SELECT project_id, SUM(cost + credits_amount) AS cost FROM gcp_billing_export "
+                "SELECT project_id, currency, SUM(cost + credits_amount) AS cost FROM gcp_billing_export "
                 "WHERE usage_start_time >= $1 AND usage_start_time < $2 AND project_id = ANY($3::text[]) "
-                "GROUP BY project_id", start, start + timedelta(days=1), list(keys))
-        return [(r["project_id"], Decimal(r["cost"])) for r in rows]
+                "GROUP BY project_id, currency ORDER BY 1, 2", window.start, window.end, list(keys))
+        return [SourceCost(r["project_id"], Decimal(r["cost"]), r["currency"]) for r in rows]
 
 
 def twilio_port(settings: Settings, engine: AsyncEngine) -> DailyCostPort:

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
-from domain.events import NewEvent
+from domain.events import AppendEvents
 from infra.db import event_store
-
-
-class AppendEvents(BaseModel):
-    stream: str
-    events: list[NewEvent]
-    tenant_id: UUID | None = None
-    # Idempotency: a retried activity whose first attempt committed finds the stream already
-    # at `expected_version + len(events)` and does nothing.
-    expected_version: int | None = None
 
 
 class EventActivities:

@@ -1,9 +1,7 @@
-"""Steps 2-6: validation, eligibility, drafts and contract transitions (each retry-safe)."""
+"""Governed change's bookkeeping: validation, eligibility, drafts and contract transitions (each retry-safe)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,18 +9,17 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
-from domain.errors import InvalidInput
+from activities.governance_executors import Executors
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance import contracts as rules
-from domain.governance.changes import parse_changes
-from domain.governance.commands import CheckScope, ContractState, CreateDraft, EligibilityCommand, IssueRef, Transition
+from domain.governance.changes import ProposedChange, parse_changes
 from domain.governance.contracts import TERMINAL, ContractStatus
 from domain.governance.eligibility import EligibilityContext, EligibilityVerdict, blocked_scopes, evaluate
 from domain.governance.issues import IssueStatus
+from domain.governance.messages import CheckScope, ContractState, CreateDraft, EligibilityCommand, IssueRef, Transition
 from domain.governance.validator import ValidatedProposal, Validator, ValidatorInput
 from infra.db.governance_repo import (
     append_once,
@@ -33,48 +30,43 @@ from infra.db.governance_repo import (
     issue_stream,
 )
 from infra.db.tables_governance import capabilities, governance_signals, issues, system_contracts
+from infra.db.violations import CHECK_VIOLATION, Violation, refusing
 
 
-def refuse(message: str, code: str) -> ApplicationError:
-    return ApplicationError(message, type=code, non_retryable=True)
+def _guard_refusal(violation: Violation) -> Conflict:
+    return Conflict(violation.message, code="contract_guard")
 
 
-@asynccontextmanager
-async def guarded(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A transaction whose database-guard refusals (check_violation) are business refusals, not retried."""
-    try:
-        async with engine.begin() as conn:
-            yield conn
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) == CHECK_VIOLATION:
-            raise refuse(str(exc.orig), "contract_guard") from exc
-        raise
+# The contract guard trigger refuses what governed change forbids; its message says why.
+CONTRACT_GUARD = {CHECK_VIOLATION: _guard_refusal}
 
 
 async def _issue(conn: AsyncConnection, issue_id: Any) -> RowMapping:
     row = await get_issue(conn, issue_id, lock=True)
     if row is None:
-        raise refuse(f"issue {issue_id} does not exist", "issue_not_found")
+        raise NotFound(f"issue {issue_id} does not exist", code="issue_not_found")
     return row
 
 
-async def load_context(conn: AsyncConnection, threshold: float, triage: list[str]) -> EligibilityContext:
-    names = (await conn.execute(select(capabilities.c.name))).scalars().all()
+async def load_context(conn: AsyncConnection, threshold: float, triage: list[str], executors: Executors,
+                       changes: list[ProposedChange]) -> EligibilityContext:
+    """Registered means registered *and* executed here: a row whose executor this deployment lacks is not."""
+    wired = {spec.name for spec in executors.specs()}
+    names = (await conn.execute(select(capabilities.c.name).where(capabilities.c.owner.is_not(None)))).scalars()
     scopes = (await conn.execute(select(governance_signals.c.scope).where(
         governance_signals.c.blocking.is_(True), governance_signals.c.revoked_at.is_(None)))).scalars().all()
-    return EligibilityContext(registered_capabilities=list(names), blocking_scopes=list(scopes),
-                              threshold=threshold, manual_triage_types=triage)
-
-
-CHECK_VIOLATION = "23514"
+    return EligibilityContext(registered_capabilities=[n for n in names if n in wired], blocking_scopes=list(scopes),
+                              threshold=threshold, manual_triage_types=triage,
+                              change_problems=executors.check(changes))
 
 
 class GovernanceActivities:
     """The validator port is injected; it only analyses, this class records what it said."""
 
-    def __init__(self, engine: AsyncEngine, validator: Validator) -> None:
+    def __init__(self, engine: AsyncEngine, validator: Validator, executors: Executors) -> None:
         self._engine = engine
         self._validator = validator
+        self._executors = executors
 
     @activity.defn(name="validate_issue")
     async def validate_issue(self, ref: IssueRef) -> ValidatedProposal:
@@ -97,7 +89,8 @@ class GovernanceActivities:
             issue = await _issue(conn, cmd.issue_id)
             if issue["eligibility"] is not None:
                 return EligibilityVerdict.model_validate(issue["eligibility"])
-            ctx = await load_context(conn, cmd.threshold, cmd.manual_triage_types)
+            ctx = await load_context(conn, cmd.threshold, cmd.manual_triage_types, self._executors,
+                                     list(cmd.proposal.proposed_changes))
             verdict = evaluate(cmd.proposal, ctx)
             status = IssueStatus.ELIGIBLE if verdict.decision == "MAY" else IssueStatus.INELIGIBLE
             await conn.execute(update(issues).where(issues.c.id == cmd.issue_id).values(
@@ -109,34 +102,31 @@ class GovernanceActivities:
     @activity.defn(name="check_scope")
     async def check_scope(self, cmd: CheckScope) -> None:
         """A modified scope must still be valid and eligible: the founder cannot override eligibility."""
-        try:
-            changes = parse_changes(cmd.proposed_changes)
-        except InvalidInput as exc:
-            raise refuse(exc.message, exc.code) from exc
+        changes = parse_changes(cmd.proposed_changes)
         async with self._engine.connect() as conn:
-            ctx = await load_context(conn, 0, [])
+            ctx = await load_context(conn, 0, [], self._executors, list(changes.changes))
         unknown = sorted(set(changes.capabilities()) - set(ctx.registered_capabilities))
         if unknown:
-            raise refuse(f"unknown capabilities: {', '.join(unknown)}", "scope_ineligible")
+            raise InvalidInput(f"unknown capabilities: {', '.join(unknown)}", code="scope_ineligible")
+        if ctx.change_problems:
+            raise InvalidInput("not executable: " + "; ".join(ctx.change_problems), code="scope_ineligible")
         blocked = blocked_scopes(changes.capabilities(), ctx.blocking_scopes)
         if blocked:
-            raise refuse(f"blocking governance signal active for: {', '.join(blocked)}", "scope_ineligible")
+            raise InvalidInput(f"blocking governance signal active for: {', '.join(blocked)}", code="scope_ineligible")
 
     @activity.defn(name="create_draft")
     async def create_draft(self, cmd: CreateDraft) -> ContractState:
-        """Step 4. Refused unless the issue was validated and found eligible (the database checks too)."""
-        try:
-            changes = parse_changes(cmd.proposed_changes)
-        except InvalidInput as exc:
-            raise refuse(exc.message, exc.code) from exc
-        async with guarded(self._engine) as conn:
-            issue = await _issue(conn, cmd.issue_id)
-            if issue["validator_output"] is None or (issue["eligibility"] or {}).get("decision") != "MAY":
-                raise refuse(f"issue {cmd.issue_id} has no validated, eligible proposal", "not_eligible")
-            await self._insert_draft(conn, cmd, issue, changes.model_dump(mode="json"), changes.capabilities())
-            row = await get_contract(conn, cmd.contract_id)
-            assert row is not None
-            return contract_state(row)
+        """A new draft contract; refused unless the issue was validated and found eligible (the database checks too)."""
+        changes = parse_changes(cmd.proposed_changes)
+        with refusing(CONTRACT_GUARD):
+            async with self._engine.begin() as conn:
+                issue = await _issue(conn, cmd.issue_id)
+                if issue["validator_output"] is None or (issue["eligibility"] or {}).get("decision") != "MAY":
+                    raise Conflict(f"issue {cmd.issue_id} has no validated, eligible proposal", code="not_eligible")
+                await self._insert_draft(conn, cmd, issue, changes.model_dump(mode="json"), changes.capabilities())
+                row = await get_contract(conn, cmd.contract_id)
+                assert row is not None
+                return contract_state(row)
 
     async def _insert_draft(self, conn: AsyncConnection, cmd: CreateDraft, issue: RowMapping,
                             changes: dict[str, Any], affected: list[str]) -> None:
@@ -161,20 +151,24 @@ class GovernanceActivities:
     @activity.defn(name="transition_contract")
     async def transition_contract(self, cmd: Transition) -> ContractState:
         """Move a contract between states; illegal moves are refused, a retried move is a no-op."""
-        async with guarded(self._engine) as conn:
-            row = await get_contract(conn, cmd.contract_id, lock=True)
-            if row is None:
-                raise refuse(f"contract {cmd.contract_id} does not exist", "contract_not_found")
-            written = await append_once(conn, contract_stream(cmd.contract_id), cmd.event_id, cmd.event_type,
-                                        _event_payload(cmd), cmd.at, row["tenant_id"])
-            if written and row["status"] != cmd.to_status:
-                if row["status"] in TERMINAL:
-                    raise refuse(f"contract is {row['status']} (terminal)", "contract_terminal")
-                await conn.execute(update(system_contracts).where(system_contracts.c.id == cmd.contract_id)
-                                   .values(**_transition_values(cmd)))
-            after = await get_contract(conn, cmd.contract_id)
-            assert after is not None
-            return contract_state(after)
+        with refusing(CONTRACT_GUARD):
+            async with self._engine.begin() as conn:
+                return await self._transition(conn, cmd)
+
+    async def _transition(self, conn: AsyncConnection, cmd: Transition) -> ContractState:
+        row = await get_contract(conn, cmd.contract_id, lock=True)
+        if row is None:
+            raise NotFound(f"contract {cmd.contract_id} does not exist", code="contract_not_found")
+        written = await append_once(conn, contract_stream(cmd.contract_id), cmd.event_id, cmd.event_type,
+                                    _event_payload(cmd), cmd.at, row["tenant_id"])
+        if written and row["status"] != cmd.to_status:
+            if row["status"] in TERMINAL:
+                raise Conflict(f"contract is {row['status']} (terminal)", code="contract_terminal")
+            await conn.execute(update(system_contracts).where(system_contracts.c.id == cmd.contract_id)
+                               .values(**_transition_values(cmd)))
+        after = await get_contract(conn, cmd.contract_id)
+        assert after is not None
+        return contract_state(after)
 
 
 def _event_payload(cmd: Transition) -> dict[str, Any]:

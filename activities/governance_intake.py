@@ -1,4 +1,4 @@
-"""Step 1: receipt. Also the public entry point other domains use to file an issue.
+"""Issue intake: receipt, and the public entry point other domains use to file an issue.
 
 `receive_issue` is a plain async function (the API and e.g. the kernel call it): idempotent on
 (source, external_id), stores the issue as RECEIVED, records the delivery, starts the workflow.
@@ -22,19 +22,22 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.governance.commands import LifecyclePolicy
-from domain.governance.issues import IssueReceipt, IssueStatus, IssueView, tenant_of, workflow_id_for
+from domain.governance.approvals import key_id_for
+from domain.governance.issues import IssueReceipt, IssueStatus, IssueView, tenant_of
+from domain.governance.messages import ContractLifecycleInput, LifecyclePolicy, lifecycle_workflow_id
+from infra.approval_secret import approval_secret
 from infra.db.governance_repo import append_once, issue_stream, issue_view
 from infra.db.tables_governance import issue_events, issues
 from infra.settings import Settings
 from infra.temporal import queues
 from infra.temporal.search_attributes import KIND, STATUS, TENANT_ID
-from workflows.contract_lifecycle import ContractLifecycleInput, ContractLifecycleWorkflow
+from workflows.contract_lifecycle import ContractLifecycleWorkflow
 
 __all__ = ["IssueReceipt", "IssueView", "policy_from", "receive_issue"]
 
 
 def policy_from(settings: Settings) -> LifecyclePolicy:
+    """The policy a new lifecycle runs with; its approvals must be signed with this deployment's key."""
     return LifecyclePolicy(
         draft_ttl_seconds=settings.contract_draft_ttl_seconds,
         confidence_threshold=settings.eligibility_confidence_threshold,
@@ -43,6 +46,12 @@ def policy_from(settings: Settings) -> LifecyclePolicy:
         activation_window_seconds=settings.governance_activation_window_seconds,
         step_interval_seconds=settings.governance_step_interval_seconds,
         founder_notify=settings.governance_founder_notify,
+        approval_key_id=key_id_for(approval_secret(settings)),
+        scope_recheck_seconds=settings.governance_scope_recheck_seconds,
+        observation_window_seconds=settings.governance_observation_window_seconds,
+        draft_reminder_seconds=settings.governance_draft_reminder_seconds,
+        inconclusive_deadline_seconds=settings.governance_inconclusive_deadline_seconds,
+        step_timeout_seconds=settings.governance_step_timeout_seconds,
     )
 
 
@@ -52,7 +61,7 @@ async def _store(engine: AsyncEngine, receipt: IssueReceipt, now: datetime) -> t
     row: dict[str, Any] = {
         "id": issue_id, "source": receipt.source, "external_id": receipt.external_id,
         "status": IssueStatus.RECEIVED.value, "raw_payload": receipt.raw_payload,
-        "tenant_id": tenant_of(receipt.raw_payload), "workflow_id": workflow_id_for(issue_id),
+        "tenant_id": tenant_of(receipt.raw_payload), "workflow_id": lifecycle_workflow_id(issue_id),
         "received_at": now, "updated_at": now,
     }
     async with engine.begin() as conn:
@@ -76,20 +85,21 @@ async def _store(engine: AsyncEngine, receipt: IssueReceipt, now: datetime) -> t
 async def receive_issue(engine: AsyncEngine, client: Client, settings: Settings, receipt: IssueReceipt,
                         now: datetime) -> IssueView:
     """File an issue and start its ContractLifecycleWorkflow; a repeated delivery returns the same issue."""
+    policy = policy_from(settings)  # before storing: without a signing key nothing is filed half-way
     view, _ = await _store(engine, receipt, now)
     # Starting is idempotent too (same workflow id, USE_EXISTING): a duplicate delivery after a crash
     # between the insert and the start still gets its workflow.
     try:
-        await _start(client, settings, view)
+        await _start(client, settings, view, policy)
     except WorkflowAlreadyStartedError:
         pass  # the issue's lifecycle already ran to its end; a redelivery never restarts it
     return view
 
 
-async def _start(client: Client, settings: Settings, view: IssueView) -> None:
+async def _start(client: Client, settings: Settings, view: IssueView, policy: LifecyclePolicy) -> None:
     await client.start_workflow(
         ContractLifecycleWorkflow.run,
-        ContractLifecycleInput(issue_id=view.id, policy=policy_from(settings)),
+        ContractLifecycleInput(issue_id=view.id, policy=policy),
         id=view.workflow_id,
         task_queue=settings.queue(queues.GOVERNANCE),
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

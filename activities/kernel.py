@@ -12,7 +12,7 @@ from temporalio import activity
 from activities.kernel_issues import IssueFiler, KernelIssue
 from domain.events import NewEvent, stream_name
 from domain.kernel.assembly import analysis_window, build_input
-from domain.kernel.commands import CycleOutcome, FileKernelActions, FilingOutcome, RunKernelCycle
+from domain.kernel.messages import CycleOutcome, FileKernelActions, FilingOutcome, RunKernelCycle
 from domain.kernel.outputs import KernelError, KernelOutput, dump_contract
 from infra.db import event_store
 from infra.db.kernel_facts import CampaignSource, load_facts
@@ -47,8 +47,11 @@ class KernelActivities:
         """File each action as an ops_alert issue, or record it as kernel.action_recommended."""
         filed: list[str] = []
         recorded: list[str] = []
+        async with self._engine.connect() as conn:
+            policy = await latest_policy(conn, command.tenant_id)
         for action in command.actions:
-            issue = KernelIssue(tenant_id=str(command.tenant_id), cycle_id=str(command.cycle_id), action=action)
+            issue = KernelIssue(tenant_id=str(command.tenant_id), cycle_id=str(command.cycle_id), action=action,
+                                policy=policy)
             if self._filer.available:
                 receipt = await self._filer.file(issue, command.now)
                 await self._record(issue, "kernel.action_filed", command.now, issue_id=receipt.issue_id)

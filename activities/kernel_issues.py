@@ -17,17 +17,19 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from domain.kernel.assembly import governed_change
 from infra.settings import Settings
 
 ISSUE_SOURCE = "ops_alert"
 
 
 class KernelIssue(BaseModel):
-    """One kernel action to be approved by a human."""
+    """One kernel action to be approved by a human; `policy` is the tenant's kernel policy the cycle ran with."""
 
     tenant_id: str
     cycle_id: str
     action: dict[str, Any]
+    policy: dict[str, Any] | None = None
 
     @property
     def external_id(self) -> str:
@@ -42,14 +44,18 @@ class KernelIssue(BaseModel):
             "title": f"Kernel recommends {action['type']} by {action['owner_subsystem']}: {action['action_id']}",
             "summary": action.get("notes_for_humans", ""),
             "action": action,
-            # Governance's change schema: the action as one change to its owner subsystem's capability,
-            # so a registered capability turns the recommendation into a draft for the founder.
-            "requested_changes": [requested_change(action)],
+            # Governance's change schema: the action as one change to the capability that executes it, so
+            # an approved action changes what the system does.
+            "requested_changes": [governed_change(action, self.tenant_id, self.policy)
+                                  or requested_change(action)],
         }
 
 
 def requested_change(action: dict[str, Any]) -> dict[str, Any]:
-    """{capability, key, value} for governance: owner subsystem, the changed field, its new value."""
+    """{capability, key, value} when no domain here executes the action: its owner subsystem, the field, the value.
+
+    Governance finds no executor for such a capability, so the issue is recorded and found not eligible.
+    """
     change = action.get("proposed_change") or {}
     key = re.sub(r"[^A-Za-z0-9_]", "_", str(change.get("field") or "setting"))[:100]
     if not re.match(r"[A-Za-z_]", key):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,9 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
 from api.docs import install_docs
+from api.input_guard import InputGuard
 from api.metrics import HttpMetrics, MetricsMiddleware
-from api.routers import ROUTER_MODULES
+from api.openapi import install_openapi
+from api.routers import ROUTERS, kernel
 from api.state import AppState, TemporalProvider
+from api.ui import install_ui
+from api.widget import install_widget
 from infra.db.engine import make_engine
 from infra.settings import Settings
 
@@ -26,8 +29,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, tempora
             raise RuntimeError("REVOS_DATABASE_URL is required to run the API")
         engine = make_engine(settings.database_url)
     if temporal is None:
-        address = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
-        temporal = TemporalProvider(address, settings.temporal_namespace)
+        temporal = TemporalProvider(settings.temporal_target, settings.temporal_namespace)
     state = AppState(settings=settings, engine=engine, temporal=temporal)
 
     @asynccontextmanager
@@ -47,7 +49,13 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, tempora
     app.state.revos = state
     install_docs(app)
     errors.install(app)
-    for name in ROUTER_MODULES:
-        app.include_router(importlib.import_module(name).router)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_ui(app, settings)
+    install_widget(app)
+    install_openapi(app)
+    # The guard sits inside the metrics middleware, so its refusals are counted like any answer.
+    app.add_middleware(InputGuard, max_body_bytes=settings.api_max_body_bytes,
+                       renderers={("POST", "/v1/kernel/cycles"): kernel.guard_refusal})
     app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(state.registry))
     return app

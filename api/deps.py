@@ -15,11 +15,11 @@ from temporalio.client import Client
 from api.state import AppState
 from domain.auth import Principal, Role, authorize, authorize_tenant
 from domain.errors import DomainError, PermissionDenied, Unauthenticated
-from domain.events import NewEvent
+from domain.events import NewEvent, stream_name
 from infra.db import event_store
 from infra.db.principals import principal_for_key
 
-REFUSALS_STREAM = "security:refusals"
+REFUSALS_STREAM = stream_name("security", "refusals")
 _bearer = HTTPBearer(auto_error=False)
 
 

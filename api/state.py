@@ -11,12 +11,12 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from domain.errors import DomainError
+from domain.errors import Unavailable
 from infra.settings import Settings
 from infra.temporal.client import connect
 
 
-class TemporalUnavailable(DomainError):
+class TemporalUnavailable(Unavailable):
     code = "temporal_unavailable"
 
 

@@ -23,15 +23,15 @@ from typing import Any
 import asyncpg
 import httpx
 
-from activities.capital import CapitalActivities, RollupCommand
+from activities.capital import CapitalActivities
 from activities.capital_costs import LocalGcpBilling, LocalTwilioUsage
 from api.app import create_app
 from api.state import TemporalProvider
 from domain.auth import Role
 from domain.capital.lifecycle import Action
+from domain.capital.messages import RollupCommand, TransitionCommand
 from infra.db import capital_lifecycle, capital_reports, embedded
 from infra.db.admin import ensure_database
-from infra.db.capital_lifecycle import TransitionCommand
 from infra.db.engine import make_engine, raw_driver
 from infra.db.migrate import upgrade
 from infra.db.principals import create_principal

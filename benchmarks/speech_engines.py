@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from tests.integration.voice_engines.speech_eval import (
+from tests.helpers.voice_speech_eval import (
     CAPTURE_PHONE_HINTS,
     DIGIT_WORDS,
     PHONE_HINTS,

@@ -4,9 +4,11 @@
 
 The voice worker runs in a child process (`--serve`); simulated callers (piper-rendered lines,
 Twilio Media Streams) run here. Capacity uses ScriptedStt + PrerenderedTts (real port
-implementations for load tests); the rest uses the full local engines (pocketsphinx + piper).
-Figures: per inbound-frame processing p50/p99, outgoing frames sent after their playout deadline,
-voice-to-voice and barge-in reaction (server-side, and as the caller observed them).
+implementations for load tests); the rest uses the deployment's embedded default engines as
+`revos voice` builds them (Whisper tiny.en + Silero VAD + piper; REVOS_STT_ENGINE / REVOS_VAD_ENGINE
+pick others). Figures: per inbound-frame processing p50/p99, outgoing frames sent after their playout
+deadline, voice-to-voice and its parts (end of turn decided, STT final, the dialogue's decision, TTS
+first byte), barge-in reaction (server-side, and as the caller observed them), the worker's RSS.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from typing import Any
 
 import httpx
 
-LINES = ["my name is jane smith", "yes", "zero four one two three four five six seven eight",
-         "no the last digit is nine", "yes", "yes"]
-PARAMS = {"tenant_id": "", "business_name": "Acme Plumbing", "timezone": "Australia/Sydney"}
+LINES = ["Sorry, hi there, my name is Jane Smith.", "Yeah, that's right.",
+         "My number is oh four one two, three four five, six seven eight.", "No, the last digit is nine.",
+         "Yes, that's right.", "Yes, that's all correct."]
+NUMBER = "+61298765432"
 
 
 def pct(values: list[float], q: float) -> float | None:
@@ -42,25 +45,34 @@ def ms(value: float | None) -> str:
 
 def serve(port: int, engines: str, barge_min_ms: int) -> None:
     import gc
+    import secrets
 
     import uvicorn
     import uvloop
+    from pydantic import SecretStr
 
     from infra.settings import Settings
-    from voice_runtime.engines import build_engines
-    from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
+    from voice_runtime.engines.factory import build_engines
+    from voice_runtime.testing.prerendered_tts import PrerenderedTts
+    from voice_runtime.testing.scripted_stt import ScriptedStt, ScriptLine
     from voice_runtime.tts.piper_tts import PiperTts
-    from voice_runtime.tts.prerendered import PrerenderedTts
     from workers.voice import build_runtime
 
     settings = Settings(database_url=None, temporal_address="127.0.0.1:9", voice_port=port,
+                        voice_stream_secret=SecretStr(secrets.token_hex(16)),
                         voice_barge_in_min_speech_ms=barge_min_ms, voice_reprompt_after_seconds=30)
     if engines == "scripted":
         stt: Any = ScriptedStt([ScriptLine(t, 300) for t in LINES])
         tts: Any = PrerenderedTts(PiperTts())
     else:
         stt, tts = build_engines(settings)
-    runtime = build_runtime(settings, stt=stt, tts=tts)
+    import uuid
+
+    from infra.db.voice_numbers import NumberRoute
+    from voice_runtime.routing import RouteRecord, StaticRoutes
+
+    route = NumberRoute(NUMBER, uuid.uuid4(), "Acme Plumbing", "Australia/Sydney")  # no database: a static table
+    runtime = build_runtime(settings, stt=stt, tts=tts, routes=StaticRoutes({NUMBER: RouteRecord(route, None)}))
     metrics = runtime.deps.metrics
     base = {"late": 0.0, "out": 0.0}
 
@@ -96,12 +108,12 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
 
 class Worker:
     def __init__(self, engines: str, barge_min_ms: int = 300) -> None:
-        from tests.integration.voice_runtime.conftest import free_port
+        from tests.helpers.net import free_port
 
         self.port = free_port()
         self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.voice_loop", "--serve", str(self.port),
                                       "--engines", engines, "--barge-min", str(barge_min_ms)], env=os.environ.copy())
-        self.url = f"ws://127.0.0.1:{self.port}/twilio/media"
+        self.url = f"http://127.0.0.1:{self.port}"
 
     async def ready(self) -> None:
         async with httpx.AsyncClient() as client:
@@ -114,6 +126,16 @@ class Worker:
                 await asyncio.sleep(0.1)
         raise RuntimeError("voice worker did not start")
 
+    def rss_mb(self) -> float:
+        import psutil
+
+        return float(psutil.Process(self.proc.pid).memory_info().rss) / 1e6
+
+    async def engines(self) -> str:
+        async with httpx.AsyncClient(timeout=30) as client:
+            health = (await client.get(f"http://127.0.0.1:{self.port}/healthz")).json()
+        return f"{health['stt']} + {health['tts']}"
+
     async def stats(self) -> dict[str, Any]:
         async with httpx.AsyncClient(timeout=30) as client:
             return dict((await client.get(f"http://127.0.0.1:{self.port}/bench/stats")).json())
@@ -124,14 +146,14 @@ class Worker:
 
 
 async def calls(worker: Worker, n: int, script: list[Any], audio: dict[str, bytes]) -> list[Any]:
-    from voice_runtime.sim_caller import SimCaller
+    from voice_runtime.testing.sim_caller import dial
 
-    callers = [SimCaller(worker.url, None, params=PARAMS, audio=audio) for _ in range(n)]
+    callers = await asyncio.gather(*(dial(worker.url, NUMBER, None, audio=audio) for _ in range(n)))
     return list(await asyncio.gather(*(c.run(script, max_seconds=180) for c in callers)))
 
 
 def conversation() -> list[Any]:
-    from voice_runtime.sim_caller import Say, WaitForAgent
+    from voice_runtime.testing.sim_caller import Say, WaitForAgent
 
     script: list[Any] = [WaitForAgent()]
     for line in LINES:
@@ -170,13 +192,14 @@ async def capacity(steps: list[int], audio: dict[str, bytes]) -> None:
 
 
 async def local(steps: list[int], latency_calls: list[int], audio: dict[str, bytes], barge_min_ms: int) -> None:
-    from voice_runtime.sim_caller import Hangup, Say, WaitForAgent
+    from voice_runtime.testing.sim_caller import Hangup, Say, WaitForAgent
 
-    print("\n== full local engines: pocketsphinx + piper ==", flush=True)
     short = [WaitForAgent(), Say(LINES[0]), WaitForAgent(), Say(LINES[1]), WaitForAgent(), Hangup()]
     worker = Worker("local", barge_min_ms)
     try:
         await worker.ready()
+        print(f"\n== the embedded default engines: {await worker.engines()} (VAD: REVOS_VAD_ENGINE, default silero) "
+              f"==\nworker RSS after warm-up: {worker.rss_mb():.0f} MB (one Whisper model per process)", flush=True)
         await calls(worker, 1, short, audio)
         await worker.stats()
         best = 0
@@ -194,15 +217,27 @@ async def local(steps: list[int], latency_calls: list[int], audio: dict[str, byt
             v2v, caller_v2v = stats["voice_to_voice"], [x for r in reports for x in r.voice_to_voice()]
             print(f"voice-to-voice ({n} concurrent full conversations): server p50 {ms(pct(v2v, .5))} p95 "
                   f"{ms(pct(v2v, .95))} (n={len(v2v)}); as the caller heard it p50 {ms(pct(caller_v2v, .5))} p95 "
-                  f"{ms(pct(caller_v2v, .95))}; TTS first byte p50 {ms(pct(stats['tts_ttfb'], .5))}; "
-                  f"STT final delay p50 {ms(pct(stats['stt_final_delay'], .5))}", flush=True)
+                  f"{ms(pct(caller_v2v, .95))}", flush=True)
+            print_breakdown(stats)
+            print(f"worker RSS after {n} concurrent conversations: {worker.rss_mb():.0f} MB", flush=True)
         await barge_in(worker, max(latency_calls), audio, barge_min_ms)
     finally:
         worker.stop()
 
 
+def print_breakdown(stats: dict[str, Any]) -> None:
+    """Where voice-to-voice goes, p50 (p95) after the caller's last voiced frame."""
+    turn, final, reply = stats["turn_end_delay"], stats["stt_final_delay"], stats["reply_request"]
+    decision = [r - t for r, t in zip(sorted(reply), sorted(turn), strict=False)]  # quantile by quantile
+    print(f"  breakdown from the caller's last voiced frame: STT final p50 {ms(pct(final, .5))} (p95 "
+          f"{ms(pct(final, .95))}); end of turn decided (end-of-turn window, then the final) p50 {ms(pct(turn, .5))} "
+          f"(p95 {ms(pct(turn, .95))}); reply requested p50 {ms(pct(reply, .5))} (the dialogue's decision ~"
+          f"{ms(pct(decision, .5))}); then TTS first byte p50 {ms(pct(stats['tts_ttfb'], .5))} (p95 "
+          f"{ms(pct(stats['tts_ttfb'], .95))})", flush=True)
+
+
 async def barge_in(worker: Worker, n: int, audio: dict[str, bytes], guard_ms: int) -> None:
-    from voice_runtime.sim_caller import Hangup, Interrupt, WaitForAgent
+    from voice_runtime.testing.sim_caller import Hangup, Interrupt, WaitForAgent
 
     reports = await calls(worker, n, [Interrupt(LINES[0], after=1.0), WaitForAgent(), Hangup()], audio)
     stats = await worker.stats()

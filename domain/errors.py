@@ -52,3 +52,9 @@ class PermissionDenied(DomainError):
     """A valid principal whose role or tenant does not allow this (HTTP 403)."""
 
     code = "forbidden"
+
+
+class Unavailable(DomainError):
+    """A service the request needs is not answering; retry later (HTTP 503)."""
+
+    code = "unavailable"

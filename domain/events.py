@@ -1,9 +1,10 @@
-"""The event envelope shared by every domain: what is appended to a stream."""
+"""The event envelope shared by every domain (what is appended to a stream), and the append payload."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +33,17 @@ class RecordedEvent(BaseModel):
     payload: dict[str, Any]
     occurred_at: datetime
     recorded_at: datetime
+
+
+class AppendEvents(BaseModel):
+    """Append events to a stream from a workflow (the spine's one activity)."""
+
+    stream: str
+    events: list[NewEvent]
+    tenant_id: UUID | None = None
+    # Idempotency: a retried activity whose first attempt committed finds the stream already
+    # at `expected_version + len(events)` and does nothing.
+    expected_version: int | None = None
 
 
 def stream_name(kind: str, ident: object) -> str:

@@ -19,17 +19,18 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from infra.db import embedded
-from infra.db.admin import admin_execute as execute_on_server
 from infra.db.engine import make_engine
 from infra.db.migrate import upgrade
 from infra.temporal.dev_server import temporal_binary
 from infra.temporal.search_attributes import ALL as SEARCH_ATTRIBUTES
+from tests.helpers.postgres import TEMPLATE, admin_execute
 
-TEMPLATE = "revos_template"
 
-
-async def admin_execute(server: embedded.EmbeddedPostgres, sql: str) -> None:
-    await execute_on_server(server.url, sql)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (a stable sort: each file keeps its order). xdist hands tests out in this order, so the
+    long real-time calls overlap from the start and the quick ones fill the gaps at the end, instead of a tail of
+    slow tests on one worker while the others sit idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")
@@ -81,15 +82,17 @@ def task_queue() -> str:
 
 # --- API fixtures: the real app over ASGI, with one key per role --------------------------------
 
+import secrets  # noqa: E402
+
 import httpx  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
 
 from api.app import create_app  # noqa: E402
 from api.state import TemporalProvider  # noqa: E402
 from domain.auth import Role  # noqa: E402
 from infra.db.principals import create_principal  # noqa: E402
 from infra.settings import Settings  # noqa: E402
-from workers.registry import WorkerDeps  # noqa: E402
-from workers.temporal_worker import build_workers  # noqa: E402
+from workers.bundle import BundleFactory, WorkerDeps, build_workers  # noqa: E402
 
 
 class Keys(dict[str, str]):
@@ -100,21 +103,23 @@ class Keys(dict[str, str]):
 
 
 @pytest.fixture
-def settings(db_url: str, task_queue: str) -> Settings:
-    """This test's settings: its own database and its own task-queue suffix."""
-    return Settings(database_url=db_url, task_queue_suffix=f"-{task_queue}")
+def settings(db_url: str, task_queue: str, tmp_path: Path) -> Settings:
+    """This test's settings: its own database, task-queue suffix and data directory (recordings go there)."""
+    return Settings(database_url=db_url, task_queue_suffix=f"-{task_queue}", data_dir=tmp_path / "data",
+                    governance_approval_secret=SecretStr(secrets.token_hex(32)),
+                    voice_stream_secret=SecretStr("tests-stream-secret"))
 
 
 @pytest.fixture
 async def worker(
     settings: Settings, engine: AsyncEngine, temporal_client: Client
 ) -> AsyncIterator[Callable[..., AbstractAsyncContextManager[None]]]:
-    """`async with worker("workers.registry:spine_bundle", ...):` runs those bundles on this test's queues."""
+    """`async with worker(spine_bundle, governance_bundle):` runs those bundle factories on this test's queues."""
 
     @asynccontextmanager
-    async def run(*bundle_names: str) -> AsyncIterator[None]:
+    async def run(*factories: BundleFactory) -> AsyncIterator[None]:
         deps = WorkerDeps(settings=settings, engine=engine, client=temporal_client)
-        workers = build_workers(deps, queue_suffix=settings.task_queue_suffix, bundle_names=list(bundle_names))
+        workers = build_workers(deps, factories, queue_suffix=settings.task_queue_suffix)
         async with AsyncExitStack() as stack:
             for w in workers:
                 await stack.enter_async_context(w)

@@ -1,9 +1,13 @@
-"""The voice worker's HTTP and WebSocket routes: Twilio webhook, Media Streams, health, metrics."""
+"""The voice worker's HTTP and WebSocket routes: Twilio webhook, Media Streams, health, metrics.
+
+The webhook is the only door into a call: it checks Twilio's signature, routes the called number to its
+tenant and configuration version (voice_runtime/routing.py), and hands the stream a signed, short-lived token
+as its one parameter. The media socket refuses a stream without a valid token (voice_runtime/session.py).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response, WebSocket
@@ -12,16 +16,17 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import Connect, VoiceResponse
 
-from infra.db.voice_numbers import NumberRoute
+from domain.voice.stream_token import TokenRefused
+from voice_runtime.door import StreamDoor
 from voice_runtime.event_buffer import EventBuffer
 from voice_runtime.session import CallSession, VoiceDeps
 
 log = logging.getLogger(__name__)
 
-Resolver = Callable[[str], Awaitable[NumberRoute | None]]
 UNKNOWN_NUMBER = "Sorry, this number is not in service. Goodbye."
 UNAVAILABLE = "Sorry, we can't take your call right now. Please try again shortly. Goodbye."
 TWIML = "application/xml"
+SMOKE_HEADER = "X-Revos-Smoke"  # the onboarding smoke stage's signed grant (domain/voice/stream_token.py)
 
 
 def stream_url(public_base_url: str | None, request: Request) -> str:
@@ -34,15 +39,12 @@ def stream_url(public_base_url: str | None, request: Request) -> str:
     return base + "/twilio/media"
 
 
-def connect_twiml(url: str, route: NumberRoute, params: dict[str, str]) -> str:
-    """<Connect><Stream> with the tenant and the call's numbers as stream parameters."""
+def connect_twiml(url: str, token: str) -> str:
+    """<Connect><Stream> with the signed token as its only parameter."""
     response = VoiceResponse()
     connect = Connect()
     stream = connect.stream(url=url)
-    values = {"tenant_id": str(route.tenant_id), "business_name": route.tenant_name, "timezone": route.timezone,
-              "from": params.get("From", ""), "to": params.get("To", ""), "transfer_to": route.transfer_to or ""}
-    for name, value in values.items():
-        stream.parameter(name=name, value=value)
+    stream.parameter(name="token", value=token)
     response.append(connect)
     return str(response)
 
@@ -55,7 +57,7 @@ def say_and_hangup(text: str) -> str:
     return str(response)
 
 
-def create_voice_app(deps: VoiceDeps, buffer: EventBuffer, resolve: Resolver, *, auth_token: str | None = None,
+def create_voice_app(deps: VoiceDeps, buffer: EventBuffer, door: StreamDoor, *, auth_token: str | None = None,
                      public_base_url: str | None = None) -> FastAPI:
     """Build the voice worker's app; the caller starts and stops the buffer and the clock."""
     app = FastAPI(title="Revenue OS voice worker", version="0.1.0")
@@ -63,7 +65,7 @@ def create_voice_app(deps: VoiceDeps, buffer: EventBuffer, resolve: Resolver, *,
 
     @app.post("/twilio/voice")
     async def voice_webhook(request: Request) -> Response:
-        """Twilio's incoming-call webhook: stream the call to us, or refuse politely."""
+        """Twilio's incoming-call webhook: stream the call to us with a signed token, or refuse politely."""
         params = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         if validator is not None:
             url = (public_base_url.rstrip("/") + request.url.path) if public_base_url else str(request.url)
@@ -71,17 +73,21 @@ def create_voice_app(deps: VoiceDeps, buffer: EventBuffer, resolve: Resolver, *,
                 return JSONResponse({"code": "invalid_signature", "message": "X-Twilio-Signature does not match"},
                                     status_code=403)
         try:
-            route = await resolve(params.get("To", ""))
+            token = await door.answer(params, request.headers.get(SMOKE_HEADER))
+        except TokenRefused as refused:
+            door.security.refused(refused.reason, where="webhook", call_sid=params.get("CallSid", ""),
+                                  called=params.get("To", ""), client=request.client.host if request.client else "")
+            return JSONResponse({"code": refused.code, "message": refused.message}, status_code=403)
         except Exception:
             log.exception("tenant lookup failed")
             return Response(say_and_hangup(UNAVAILABLE), media_type=TWIML)
-        if route is None:
+        if token is None:
             return Response(say_and_hangup(UNKNOWN_NUMBER), media_type=TWIML)
-        return Response(connect_twiml(stream_url(public_base_url, request), route, params), media_type=TWIML)
+        return Response(connect_twiml(stream_url(public_base_url, request), token), media_type=TWIML)
 
     @app.websocket("/twilio/media")
     async def media_stream(ws: WebSocket) -> None:
-        await CallSession(deps, ws).run()
+        await CallSession(deps, ws, door).run()
 
     @app.get("/metrics")
     async def metrics() -> Response:

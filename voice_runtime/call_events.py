@@ -30,6 +30,10 @@ class EventSink(Protocol):
         ...
 
 
+# What a call leaves behind once it is over: its recording's fate is known only after `call.ended`.
+AFTER_END = frozenset({"call.recording_stored", "call.recording_failed"})
+
+
 def utc_now() -> datetime:
     """Wall-clock time for event timestamps."""
     return datetime.now(UTC)
@@ -44,6 +48,7 @@ class CallEventLog:
         self.call_sid = ""
         self.tenant_id: str | None = None
         self.events: list[CallEvent] = []
+        self.ended = False  # `call.ended` has been recorded
 
     def bind(self, call_sid: str, tenant_id: str | None) -> None:
         """Set the call's identity (from Twilio's `start` message)."""
@@ -51,8 +56,8 @@ class CallEventLog:
         self.tenant_id = tenant_id
 
     def emit(self, type_: str, **payload: Any) -> CallEvent | None:
-        """Record one event and return it; nothing is recorded after `call.ended` (it is always last)."""
-        if self.events and self.events[-1].type == "call.ended":
+        """Record one event and return it; after `call.ended` only what the call leaves behind (`AFTER_END`)."""
+        if self.ended and type_ not in AFTER_END:
             return None
         event = CallEvent(
             call_sid=self.call_sid,
@@ -63,6 +68,7 @@ class CallEventLog:
             occurred_at=self._clock(),
         )
         self.events.append(event)
+        self.ended = self.ended or type_ == "call.ended"
         self._sink.offer(event)
         return event
 

@@ -12,20 +12,17 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.events import NewEvent, stream_name
+from domain.voice.messages import CallEventIn, CallEventsSignal, CallWorkflowInput, call_workflow_id
 from infra.db import event_store
 from infra.temporal.client import connect
-from voice_runtime.call_events import CallEvent
-from workflows.call import SIGNAL, CallEventIn, CallEventsSignal, CallWorkflow, CallWorkflowInput
+from infra.temporal.signals import signal_name
+from voice_runtime.call_events import AFTER_END, CallEvent
+from workflows.call import CallWorkflow
 
 
 def call_stream(call_sid: str) -> str:
     """The event stream of a call."""
     return stream_name("call", call_sid)
-
-
-def workflow_id(call_sid: str) -> str:
-    """The CallWorkflow id of a call."""
-    return f"call-{call_sid}"
 
 
 class PostgresDelivery:
@@ -69,6 +66,11 @@ class TemporalDelivery:
         return self._client
 
     async def deliver(self, call_sid: str, tenant_id: str | None, events: Sequence[CallEvent]) -> None:
+        # The call's workflow completes at `call.ended`; what the call leaves behind after it (its recording's
+        # event) is for the call's stream only, so the workflow's count of events stays the call's.
+        events = [e for e in events if e.type not in AFTER_END]
+        if not events:
+            return
         client = await self._get_client()
         batch = CallEventsSignal(events=[CallEventIn(seq=e.seq, type=e.type, payload=e.payload,
                                                      occurred_at=e.occurred_at) for e in events])
@@ -76,9 +78,9 @@ class TemporalDelivery:
             await client.start_workflow(
                 CallWorkflow.run,
                 CallWorkflowInput(call_sid=call_sid, tenant_id=tenant_id),
-                id=workflow_id(call_sid),
+                id=call_workflow_id(call_sid),
                 task_queue=self._task_queue,
-                start_signal=SIGNAL,
+                start_signal=signal_name(CallWorkflow.add_events),
                 start_signal_args=[batch],
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )

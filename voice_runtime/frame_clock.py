@@ -18,8 +18,8 @@ TICK_S = 0.020
 class Ticked(Protocol):
     """Something driven by the clock."""
 
-    def on_tick(self, now: float) -> None:
-        """Do this tick's work without awaiting."""
+    async def on_tick(self, now: float) -> None:
+        """Do this tick's work; it must never wait on anything slow (every call's pacer shares the tick)."""
         ...
 
 
@@ -63,6 +63,6 @@ class FrameClock:
                 due = now  # the process was suspended; do not replay a second of ticks
             for member in list(self._members.values()):
                 try:
-                    member.on_tick(now)
+                    await member.on_tick(now)
                 except Exception:
                     log.exception("pacer tick failed")

@@ -1,13 +1,18 @@
-"""Typed frames that flow through a call's pipeline (pipecat style).
+"""Typed frames that flow through a call's pipeline (pipecat style), in three tiers that behave differently.
 
-System frames (start, cancel, interruption, errors) are handled immediately and never queued behind
-audio; data frames carry audio, text and transcripts; control frames change what a processor does
-(end of call, utterance boundaries, STT hints).
+A push is a direct call, so a frame waits only where a processor holds frames for later (the TTS's speech
+queue, the pacer's audio, the output transport's writes; see `processor.FrameQueue`). There:
+- system frames (start, cancel, interruption, playback pause and clear, speaking state, errors) are never
+  held behind anything: they are handled at once or go to the front;
+- data frames (audio, text, transcripts, marks) wait their turn and are dropped by an interruption;
+- control frames (hangup, transfer, end of utterance, STT hints) wait their turn and survive an
+  interruption, so a hangup still comes after the audio that was queued before it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -37,9 +42,6 @@ class DataFrame(Frame):
 @dataclass
 class ControlFrame(Frame):
     """Changes the state of a processor."""
-
-
-# --- system ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -90,6 +92,11 @@ class ResumePlaybackFrame(SystemFrame):
 
 
 @dataclass
+class ClearAudioFrame(SystemFrame):
+    """To the output transport: drop the audio the caller has not heard yet (Twilio `clear`), ahead of any."""
+
+
+@dataclass
 class UserStartedSpeakingFrame(SystemFrame):
     """VAD onset; `onset` is the monotonic arrival time of the first voiced frame."""
 
@@ -122,9 +129,6 @@ class BotStoppedSpeakingFrame(SystemFrame):
     total_ms: int
 
 
-# --- data -----------------------------------------------------------------------------------
-
-
 @dataclass
 class InputAudioFrame(DataFrame):
     """20 ms of caller audio as Twilio sent it (mu-law 8 kHz); `arrived` is monotonic time."""
@@ -141,6 +145,7 @@ class AudioRawFrame(DataFrame):
     pcm16k: bytes
     arrived: float
     is_speech: bool = False
+    voiced: bool = False  # this frame's own VAD decision (`is_speech` holds through the hang-over)
 
 
 @dataclass
@@ -170,12 +175,15 @@ class DtmfFrame(DataFrame):
 
 @dataclass
 class UserTurnFrame(DataFrame):
-    """One finished caller turn: transcript and/or DTMF digits."""
+    """One finished caller turn: transcript and/or DTMF digits; `occurred_at` is its `turn.ended` event's wall time
+    (the dialogue decides at that time, so a replay of the recorded events decides the same).
+    """
 
     text: str
     dtmf: str
     ended_at: float
     last_voiced: float | None
+    occurred_at: datetime | None = None
 
 
 @dataclass
@@ -196,13 +204,25 @@ class OutputAudioFrame(DataFrame):
 
 
 @dataclass
-class MarkFrame(DataFrame):
-    """Twilio echoed a mark: the caller has heard everything sent before it."""
+class PacedAudioFrame(DataFrame):
+    """20 ms of agent audio from the pacer for the output transport; `deadline` is its monotonic playout time."""
+
+    mulaw: bytes
+    deadline: float
+
+
+@dataclass
+class PlayoutMarkFrame(DataFrame):
+    """From the pacer to the output transport: ask Twilio to echo `name` once the audio before it has played."""
 
     name: str
 
 
-# --- control --------------------------------------------------------------------------------
+@dataclass
+class MarkFrame(DataFrame):
+    """Twilio echoed a mark: the caller has heard everything sent before it."""
+
+    name: str
 
 
 @dataclass

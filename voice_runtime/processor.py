@@ -3,16 +3,19 @@
 A pipeline links processors in a chain. `push_frame` hands a frame straight to the neighbour in the
 given direction (no per-processor queue: the loop is one event loop and nothing in it waits on
 anything slow; long work such as recognition or synthesis runs in the processor's own task and
-pushes its results into the chain). An exception in a processor becomes an `ErrorFrame` pushed
-upstream, so errors travel as frames and the call goes on.
+pushes its results into the chain). A processor that holds frames for its own task keeps them in a
+`FrameQueue`, which is where the frame tiers take effect. An exception in a processor becomes an
+`ErrorFrame` pushed upstream, so errors travel as frames and the call goes on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 
-from voice_runtime.frames import Direction, ErrorFrame, Frame
+from voice_runtime.frames import DataFrame, Direction, ErrorFrame, Frame, SystemFrame
 
 log = logging.getLogger(__name__)
 
@@ -101,3 +104,44 @@ class Pipeline:
 
 async def _drop(frame: Frame, direction: Direction) -> None:
     return None
+
+
+class FrameQueue:
+    """Frames a processor holds for its own task: system frames first, then the others in order.
+
+    A system frame never waits behind held frames. `interrupt` drops the held data frames (audio,
+    speech, marks) and keeps the control frames in their place (a hangup still follows what was
+    played before it). One task takes from it (the processor's own).
+    """
+
+    def __init__(self) -> None:
+        self._system: deque[Frame] = deque()
+        self._ordered: deque[Frame] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._system) + len(self._ordered)
+
+    def put(self, frame: Frame) -> None:
+        """Hold `frame`: a system frame goes ahead of everything held, any other behind it."""
+        (self._system if isinstance(frame, SystemFrame) else self._ordered).append(frame)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Frame:
+        """The next frame, waiting for one if none is held."""
+        while not (self._system or self._ordered):
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return (self._system or self._ordered).popleft()
+
+    def interrupt(self) -> int:
+        """Drop the held data frames; control frames keep their place. Returns how many were dropped."""
+        kept = deque(frame for frame in self._ordered if not isinstance(frame, DataFrame))
+        dropped = len(self._ordered) - len(kept)
+        self._ordered = kept
+        return dropped

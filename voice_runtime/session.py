@@ -1,44 +1,44 @@
-"""One call over a Twilio Media Streams WebSocket: parse, run the pipeline, write paced audio back."""
+"""One call over a Twilio Media Streams WebSocket: the socket and the call's lifecycle, nothing else.
+
+The session accepts the socket, waits for Twilio's `start`, admits it only with the signed token our webhook
+handed that call (voice_runtime/door.py: else it closes the socket with 1008 and records the refusal), takes
+the call's tenant, graph and numbers from the server's plan, builds the call's pipeline around the
+transport pair (`processors/transport.py`), lets the input read until the stream ends, and ends the
+call once: from Twilio's side (`stop`, a dropped socket) or ours (a hangup or transfer reaching the end
+of the pipeline, a fatal error), which closes the socket and with it Twilio's <Connect>.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
+from domain.voice.stream_token import TokenRefused
 from voice_runtime import twilio_serializer as tw
 from voice_runtime.call_events import CallEventLog, EventSink
 from voice_runtime.context import CallContext, VoiceConfig
+from voice_runtime.door import StreamDoor
 from voice_runtime.frame_clock import FrameClock
-from voice_runtime.frames import (
-    CancelFrame,
-    Direction,
-    DtmfFrame,
-    EndFrame,
-    ErrorFrame,
-    Frame,
-    HangupFrame,
-    InputAudioFrame,
-    MarkFrame,
-    StartFrame,
-    TransferFrame,
-    TransferResultFrame,
-)
+from voice_runtime.frames import CancelFrame, Direction, EndFrame, ErrorFrame, Frame, HangupFrame, StartFrame
 from voice_runtime.metrics import VoiceMetrics
 from voice_runtime.pipeline_factory import build_pipeline
 from voice_runtime.processor import Pipeline
 from voice_runtime.processors.pacer import Pacer
+from voice_runtime.processors.transport import TwilioInput, TwilioOutput
+from voice_runtime.recording import CallRecorder
+from voice_runtime.recording_writer import RecordingWriter
+from voice_runtime.routing import CallPlan
 from voice_runtime.stt.base import SpeechToText
-from voice_runtime.transfer import TransferPort
+from voice_runtime.transfer import LocalTransfer, TransferPort
 from voice_runtime.tts.base import TextToSpeech
-from voice_runtime.vad import Vad
-
-log = logging.getLogger(__name__)
+from voice_runtime.usage import CallUsage, CpuShare, MeteredStt, MeteredTts
+from voice_runtime.vad import VoiceActivityDetector
 
 
 @dataclass
@@ -52,108 +52,96 @@ class VoiceDeps:
     tts: TextToSpeech
     transfer: TransferPort
     clock: FrameClock
-    vad_factory: Callable[[VoiceConfig], Vad]
+    vad_factory: Callable[[VoiceConfig], VoiceActivityDetector]
+    cpu: CpuShare = field(default_factory=CpuShare)
+    smoke_transfer: TransferPort = field(default_factory=LocalTransfer)  # smoke calls never dial a real phone
+    recordings: RecordingWriter | None = None  # None: this worker records no call
+
+
+def call_context(deps: VoiceDeps, plan: CallPlan, events: CallEventLog, *, transport: str = "twilio") -> CallContext:
+    """The call's context from its plan (graph, version, business state decided now), whatever its transport."""
+    return CallContext(config=deps.config, events=events, metrics=deps.metrics, timezone=plan.call_timezone,
+                       business_name=plan.business_name,
+                       extras={"transfer_to": plan.transfer_to} if plan.transfer_to else {},
+                       graph=plan.graph, config_version=plan.config_version,
+                       business_open=plan.business_open(datetime.now(UTC)), tenant_id=str(plan.tenant_id),
+                       transport=transport)
+
+
+POLICY_VIOLATION = 1008  # WebSocket close code: the stream broke the rules (no valid token)
 
 
 class CallSession:
     """Lives as long as the WebSocket; everything slow is behind a queue or a task."""
 
-    def __init__(self, deps: VoiceDeps, ws: WebSocket) -> None:
+    def __init__(self, deps: VoiceDeps, ws: WebSocket, door: StreamDoor) -> None:
         self._deps = deps
         self._ws = ws
+        self._door = door
         self._log = CallEventLog(deps.sink)
-        self._out: asyncio.Queue[tuple[str, float | None] | None] = asyncio.Queue()
+        self._input = TwilioInput(ws, deps.metrics)
         self._pipeline: Pipeline | None = None
         self._pacer: Pacer | None = None
-        self._ctx: CallContext | None = None
-        self._params: dict[str, str] = {}
         self._started = 0.0
         self._end_reason: str | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing: asyncio.Task[None] | None = None
+        self._recorder: CallRecorder | None = None
+        self._usage = CallUsage()
+        self._cpu_mark = 0.0
 
     async def run(self) -> None:
         """Serve the stream until Twilio stops it, the caller hangs up or we end the call."""
         await self._ws.accept()
-        writer = asyncio.create_task(self._write(), name="ws-writer")
         reason = "disconnected"
         try:
-            while True:
-                message = await self._ws.receive_text()
-                if await self._handle(message):
-                    reason = "caller_hangup"
-                    break
-        except (WebSocketDisconnect, RuntimeError):
-            pass
+            start = await self._input.wait_for_start()
+            plan = await self._admit(start) if start is not None else None
+            if start is None or plan is None:
+                return
+            await self._start(start, plan)
+            reason = await self._input.run()
         finally:
             await self._end(self._end_reason or reason)
-            self._out.put_nowait(None)
-            await asyncio.gather(writer, return_exceptions=True)
 
-    async def _handle(self, text: str) -> bool:
+    async def _admit(self, start: tw.Start) -> CallPlan | None:
+        """The call's plan from its token and our records; a stream without a valid token is closed (1008)."""
         try:
-            message = tw.parse(text)
-        except tw.ProtocolError as exc:
-            log.warning("ignoring a malformed message: %s", exc)
-            return False
-        if isinstance(message, tw.Media):
-            if self._pipeline is not None:
-                began = time.perf_counter()
-                await self._pipeline.queue_frame(InputAudioFrame(mulaw=message.payload, arrived=time.monotonic()))
-                self._deps.metrics.observe_frame(time.perf_counter() - began)
-        elif isinstance(message, tw.Start):
-            await self._start(message)
-        elif isinstance(message, tw.Dtmf) and self._pipeline is not None:
-            await self._pipeline.queue_frame(DtmfFrame(digit=message.digit, arrived=time.monotonic()))
-        elif isinstance(message, tw.Mark) and self._pipeline is not None:
-            await self._pipeline.queue_frame(MarkFrame(name=message.name))
-        elif isinstance(message, tw.Stop):
-            return True
-        return False
+            return await self._door.admit(start.custom_parameters.get("token"), start.call_sid)
+        except TokenRefused as refused:
+            client = self._ws.client.host if self._ws.client else ""
+            self._door.security.refused(refused.reason, where="media", call_sid=start.call_sid,
+                                        stream_sid=start.stream_sid, client=client)
+            await self._close_ws(POLICY_VIOLATION, refused.reason)
+            return None
 
-    async def _start(self, start: tw.Start) -> None:
-        if self._pipeline is not None:
-            return
-        params = start.custom_parameters
-        self._params = dict(params)
-        tenant = params.get("tenant_id") or None
+    async def _start(self, start: tw.Start, plan: CallPlan) -> None:
+        tenant = str(plan.tenant_id)
         self._log.bind(start.call_sid, tenant)
         deps = self._deps
-        self._ctx = CallContext(config=deps.config, events=self._log, metrics=deps.metrics,
-                                timezone=params.get("timezone") or "Australia/Sydney",
-                                business_name=params.get("business_name", ""),
-                                extras={k: v for k, v in params.items() if k == "transfer_to"})
-        self._pacer = Pacer(self._ctx, start.stream_sid, self._enqueue)
-        self._pipeline = build_pipeline(self._ctx, deps.stt, deps.tts, deps.vad_factory(deps.config), self._pacer,
+        ctx = call_context(deps, plan, self._log)
+        self._pacer = Pacer(ctx)
+        if deps.recordings is not None and ctx.graph.recording == "record":  # the tenant's setting
+            self._recorder = self._input.recorder = deps.recordings.recorder()
+        output = TwilioOutput(self._ws, deps.metrics, self._recorder)
+        self._pipeline = build_pipeline(ctx, (self._input, output), self._pacer,
+                                        stt=MeteredStt(deps.stt, self._usage), tts=MeteredTts(deps.tts, self._usage),
+                                        vad=deps.vad_factory(deps.config),
+                                        transfer=deps.smoke_transfer if plan.smoke else deps.transfer,
                                         on_downstream=self._on_downstream, on_upstream=self._on_upstream)
         self._started = time.monotonic()
+        self._cpu_mark = await asyncio.to_thread(deps.cpu.enter)
         deps.metrics.active_calls.inc()
         self._log.emit("call.started", call_sid=start.call_sid, stream_sid=start.stream_sid, tenant_id=tenant,
-                       caller=params.get("from", ""), called=params.get("to", ""))
+                       caller=plan.caller, called=plan.called, config_version=ctx.config_version,
+                       config_hash=ctx.config_hash, business_open=ctx.business_open, transport=ctx.transport,
+                       smoke=plan.smoke)
         deps.clock.add(self._pacer)
         await self._pipeline.queue_frame(StartFrame(call_sid=start.call_sid, stream_sid=start.stream_sid,
-                                                    tenant_id=tenant, parameters=dict(params)))
-
-    def _enqueue(self, message: str, deadline: float | None) -> None:
-        self._out.put_nowait((message, deadline))
-
-    async def _write(self) -> None:
-        metrics = self._deps.metrics
-        while (item := await self._out.get()) is not None:
-            message, deadline = item
-            if deadline is not None:
-                metrics.frames_out.inc()
-                if time.monotonic() > deadline:
-                    metrics.late_frames.inc()
-            try:
-                await self._ws.send_text(message)
-            except Exception:
-                return
+                                                    tenant_id=tenant, caller=plan.caller, called=plan.called))
 
     async def _on_downstream(self, frame: Frame, direction: Direction) -> None:
-        if isinstance(frame, HangupFrame):
+        if isinstance(frame, HangupFrame):  # everything before it has been written (and heard)
             self._close(frame.reason)
-        elif isinstance(frame, TransferFrame):
-            self._spawn(self._transfer(frame.to))
 
     async def _on_upstream(self, frame: Frame, direction: Direction) -> None:
         if isinstance(frame, ErrorFrame):
@@ -161,43 +149,16 @@ class CallSession:
             if frame.fatal:
                 self._close("error")
 
-    async def _transfer(self, to: str) -> None:
-        kind = self._deps.config.transfer_mode
-        self._log.emit("transfer.requested", to=to, kind=kind)
-        if kind == "warm":
-            result = await self._deps.transfer.warm_transfer(
-                self._log.call_sid, to, whisper=self._whisper(), caller_id=self._params.get("to", ""))
-        else:
-            result = await self._deps.transfer.cold_transfer(self._log.call_sid, to)
-        if result.ok:
-            self._log.emit("transfer.completed", to=to, kind=kind)
-            self._close("transferred")
-            return
-        self._log.emit("transfer.failed", to=to, kind=kind, error=result.error)
-        if self._pipeline is not None:
-            await self._pipeline.queue_frame(TransferResultFrame(to=to, ok=False, error=result.error))
-
-    def _whisper(self) -> str:
-        """What the person taking a warm transfer hears before the caller joins."""
-        business = f" {self._ctx.business_name}" if self._ctx and self._ctx.business_name else ""
-        caller = self._params.get("from", "") or "an unknown number"
-        return f"Transfer from the{business} voice agent: a caller on {caller} asked for a person."
-
     def _close(self, reason: str) -> None:
         """End the call from our side: closing the stream ends <Connect>, and with it the call."""
         if self._end_reason is None:
             self._end_reason = reason
-        self._spawn(self._close_ws())
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close_ws(), name="ws-close")
 
-    async def _close_ws(self) -> None:
-        await asyncio.sleep(0.05)  # let the writer flush the last marks
+    async def _close_ws(self, code: int = 1000, reason: str | None = None) -> None:
         with contextlib.suppress(Exception):
-            await self._ws.close()
-
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(coro)  # type: ignore[arg-type]
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+            await self._ws.close(code, reason)
 
     async def _end(self, reason: str) -> None:
         if self._pipeline is None or self._pacer is None:
@@ -205,10 +166,13 @@ class CallSession:
         self._deps.clock.remove(self._pacer)
         await self._pipeline.queue_frame(EndFrame(reason=reason) if reason != "disconnected" else CancelFrame(reason))
         await self._pipeline.cleanup()
-        for task in list(self._tasks):
-            if task is not asyncio.current_task():
-                task.cancel()
+        if self._closing is not None:
+            await asyncio.gather(self._closing, return_exceptions=True)
+        cpu = await asyncio.to_thread(self._deps.cpu.leave, self._cpu_mark)
+        self._log.emit("call.usage", **self._usage.as_event(self._deps.stt.name, self._deps.tts.name, cpu))
         self._log.emit("call.ended", reason=reason, duration_ms=round((time.monotonic() - self._started) * 1000))
+        if self._recorder is not None and self._deps.recordings is not None:
+            self._deps.recordings.submit(self._log, self._recorder)  # stored after the call, off the loop
         self._deps.metrics.active_calls.dec()
         self._deps.metrics.calls.labels(reason).inc()
         self._pipeline = None

@@ -7,11 +7,13 @@ import logging
 
 from activities.capital import CapitalActivities
 from activities.capital_costs import gcp_port, twilio_port
+from activities.capital_notify import capital_notifier
 from infra.temporal import queues
 from infra.temporal.schedules_capital import ensure_capital_schedules
-from workers.registry import WorkerBundle, WorkerDeps
+from workers.bundle import WorkerBundle, WorkerDeps
 from workflows.cost_rollup import CostRollupWorkflow
 from workflows.experiment import ExperimentWorkflow
+from workflows.spend_refresh import SpendRefreshWorkflow
 from workflows.weekly_summary import WeeklySummaryWorkflow
 
 log = logging.getLogger(__name__)
@@ -43,11 +45,12 @@ def _schedules_done(task: asyncio.Task[list[str]]) -> None:
 
 def capital_bundle(deps: WorkerDeps) -> WorkerBundle:
     activities = CapitalActivities(deps.engine, twilio_port(deps.settings, deps.engine),
-                                   gcp_port(deps.settings, deps.engine))
+                                   gcp_port(deps.settings, deps.engine), capital_notifier(deps.settings),
+                                   deps.settings.capital_admin_recipients)
     _schedule_at_start(deps)
     return WorkerBundle(
         task_queue=queues.CAPITAL,
-        workflows=[ExperimentWorkflow, CostRollupWorkflow, WeeklySummaryWorkflow],
+        workflows=[ExperimentWorkflow, CostRollupWorkflow, WeeklySummaryWorkflow, SpendRefreshWorkflow],
         activities=[activities.apply_transition, activities.raise_alert, activities.rollup_costs,
                     activities.weekly_summary],
     )

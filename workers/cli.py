@@ -1,4 +1,4 @@
-"""The `revos` command: up, worker, api, migrate, keys."""
+"""The `revos` command: up, worker, api, migrate, keys, replay."""
 
 from __future__ import annotations
 
@@ -105,8 +105,7 @@ def cmd_capital_schedules(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def main() -> list[str]:
-        client = await connect(settings.temporal_address or f"127.0.0.1:{settings.temporal_port}",
-                               settings.temporal_namespace)
+        client = await connect(settings.temporal_target, settings.temporal_namespace)
         return await ensure_capital_schedules(client, settings)
 
     print("created:", ", ".join(asyncio.run(main())) or "nothing (both schedules exist)")
@@ -121,6 +120,14 @@ def cmd_kernel_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config_schema(args: argparse.Namespace) -> int:
+    from domain.objectives.schema import schema_text
+    from infra.tenant_config_schema_file import write_schema
+
+    print(write_schema() if args.write else schema_text(), end="\n" if args.write else "")
+    return 0
+
+
 def cmd_kernel_schedule(args: argparse.Namespace) -> int:
     from infra.temporal.client import connect
     from infra.temporal.kernel_schedule import ensure_daily_schedule
@@ -128,18 +135,57 @@ def cmd_kernel_schedule(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def main() -> str:
-        client = await connect(settings.temporal_address or f"127.0.0.1:{settings.temporal_port}",
-                               settings.temporal_namespace)
+        client = await connect(settings.temporal_target, settings.temporal_namespace)
         return await ensure_daily_schedule(client, settings, UUID(args.tenant))
 
     print(asyncio.run(main()))
     return 0
 
 
+def cmd_onboard(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workers.onboard_cli import run
+
+    return run(_settings(args), Path(args.file), tenant=args.tenant, key=args.key)
+
+
+def cmd_stress(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workers.stress_cli import StressArgs, run
+
+    args.tenant = args.tenant or args.tenant_option
+    if bool(args.tenant) == bool(args.all_tenants):
+        print("revos stress: name a tenant or --all-tenants", file=sys.stderr)
+        return 2
+    try:
+        tenants = [UUID(args.tenant)] if args.tenant else []
+    except ValueError:
+        print(f"revos stress: {args.tenant!r} is not a tenant id", file=sys.stderr)
+        return 2
+    return run(_settings(args), StressArgs(tenants=tenants, all_tenants=args.all_tenants, version=args.config_version,
+                                           personas=args.personas, calls=args.calls, concurrency=args.concurrency,
+                                           seed=args.seed, as_json=args.json,
+                                           save_failures=Path(args.save_failures) if args.save_failures else None,
+                                           save_calls=Path(args.save_calls) if args.save_calls else None))
 def cmd_demo(args: argparse.Namespace) -> int:
     from workers.demo import run
 
     return run(_settings(args))
+
+
+def add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from workers.replay_cli import add_replay_parser
+
+    add_replay_parser(sub)
+
+
+def cmd_secrets_key(args: argparse.Namespace) -> int:
+    from infra.secrets_box import new_key
+
+    print(new_key())  # for REVOS_SECRETS_KEY; keep it: the stored tenant secrets open only with it
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,6 +202,34 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", dest="api_port", type=int, help="API port (default 8000)")
     demo.add_argument("--voice-port", dest="voice_port", type=int, help="voice worker port (default 8765)")
     demo.set_defaults(func=cmd_demo)
+
+    onboard = sub.add_parser("onboard", help="onboard a tenant configuration on the running system: upload, smoke "
+                             "test, activate")
+    onboard.add_argument("file", help="the tenant configuration (YAML or JSON; see `revos config schema`)")
+    onboard.add_argument("--tenant", help="an existing tenant's id (default: create the tenant)")
+    onboard.add_argument("--key", help="an operator or admin API key (default: REVOS_API_KEY, else a new one)")
+    onboard.add_argument("--port", dest="api_port", type=int, help="API port (default 8000)")
+    onboard.set_defaults(func=cmd_onboard)
+
+    stress = sub.add_parser("stress", help="stress personas (hostile, confused, silent, interrupting, ...) through "
+                            "the running voice worker; exit 1 when one fails")
+    stress.add_argument("tenant", nargs="?", help="the tenant's id")
+    stress.add_argument("--tenant", dest="tenant_option", help="the tenant's id (same as the positional)")
+    stress.add_argument("--all-tenants", action="store_true", help="every tenant's active version (before a Voice "
+                        "Core upgrade)")
+    stress.add_argument("--config-version", type=int, help="the version to call (default: the active one)")
+    stress.add_argument("--personas", default="all", help="all, or a comma-separated list (cooperative, hostile, "
+                        "confused, silent, interrupter, corrector, speller, noisy_line, fast_talker, dtmf_only, "
+                        "asks_for_person, hangs_up)")
+    stress.add_argument("--calls", type=int, default=1, help="calls per persona and business state (default 1)")
+    stress.add_argument("--concurrency", type=int, default=4, help="calls at once (default 4)")
+    stress.add_argument("--seed", type=int, default=0, help="the first caller's seed (the same seed, the same caller)")
+    stress.add_argument("--json", action="store_true", help="the report as JSON")
+    stress.add_argument("--voice-port", dest="voice_port", type=int, help="the voice worker's port (default 8765)")
+    stress.add_argument("--save-failures", metavar="DIR", help="write each failed call as a replay fixture "
+                        "(DIR/PERSONA_STATE_seedN.json and its caller audio, as `revos replay --save` does)")
+    stress.add_argument("--save-calls", metavar="DIR", help="write every call as a replay fixture")
+    stress.set_defaults(func=cmd_stress)
 
     worker = sub.add_parser("worker", help="run the Temporal worker")
     worker.set_defaults(func=cmd_worker)
@@ -189,6 +263,13 @@ def build_parser() -> argparse.ArgumentParser:
     schedule = kernel.add_parser("schedule", help="create or update a tenant's daily kernel cycle schedule")
     schedule.add_argument("--tenant", required=True, help="tenant id")
     schedule.set_defaults(func=cmd_kernel_schedule)
+    config = sub.add_parser("config", help="tenant configuration").add_subparsers(dest="config_command", required=True)
+    schema = config.add_parser("schema", help="print the tenant configuration's JSON Schema")
+    schema.add_argument("--write", action="store_true", help="write it to domain/objectives/ instead")
+    schema.set_defaults(func=cmd_config_schema)
+    add_replay(sub)
+    sub.add_parser("secrets-key", help="print a new key for REVOS_SECRETS_KEY (tenant secrets at rest)").set_defaults(
+        func=cmd_secrets_key)
     return parser
 
 

@@ -7,18 +7,24 @@ through the same validation, roles and workflows as real traffic.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from domain.auth import Role
+from domain.objectives import parse_document
 from infra.db.engine import make_engine
 from infra.db.principals import create_principal
 from infra.settings import Settings
 from workers.local_db import database_url_for_cli
+from workers.onboard_cli import OnboardClient, failure_report
+
+PLUMBER = Path(__file__).resolve().parents[1] / "examples" / "tenants" / "harbour-plumbing.yaml"
 
 KERNEL_METRICS = {"pipeline_total": 300_000.0, "bookings_new": 95_000.0, "cac_blended": 900.0,
                   "gross_margin_pct": 70.0, "payback_months": 10.0, "revenue_per_fte": 180_000.0,
@@ -31,6 +37,7 @@ class Demo:
         self.keys = keys
         self.api = httpx.Client(base_url=f"http://{settings.api_host}:{settings.api_port}", timeout=60)
         self.lines: list[str] = []
+        self.version: int | None = None
 
     def call(self, method: str, path: str, role: Role, body: Any = None, expect: tuple[int, ...] = (200, 201)) -> Any:
         response = self.api.request(method, path, json=body, headers={"Authorization": f"Bearer {self.keys[role]}"})
@@ -39,11 +46,27 @@ class Demo:
         return response.json()
 
     def tenant(self) -> str:
-        tenant: str = self.call("POST", "/v1/tenants", Role.OPERATOR, {"name": "Demo Plumbing Co"})["id"]
+        """The plumber example, onboarded like any tenant (its smoke calls included) on a fresh number."""
         number = f"+6129{random.randint(1000000, 9999999)}"
-        self.call("POST", f"/v1/tenants/{tenant}/phone-numbers", Role.OPERATOR, {"number": number})
-        self.lines.append(f"tenant        {tenant} (phone {number})")
-        self.number = number
+        document = parse_document(PLUMBER.read_text(), "yaml")  # plain data: `on:` stays a key
+        document["numbers"] = [number]
+        # The example's webhook names a host that does not resolve here: the compiler would refuse it.
+        document["integrations"] = [i for i in document.get("integrations", []) if i.get("type") != "webhook"]
+        client = OnboardClient(str(self.api.base_url).rstrip("/"), self.keys[Role.OPERATOR])
+        tenant = client.create_tenant(document)
+        stored = client.upload(tenant, json.dumps(document), "json")
+        if isinstance(stored, list):
+            raise SystemExit(f"demo: the plumber example was refused: {stored}")
+        workflow_id = client.start(tenant, stored["version"])
+        print(f"Onboarding {PLUMBER.name} as tenant {tenant} on {number}:", flush=True)
+        progress = client.follow(workflow_id, f"version {stored['version']} ({workflow_id})")
+        self.version = stored["version"] if progress["status"] == "active" else None
+        if self.version is None:
+            print("\n".join(failure_report(progress)), flush=True)
+        state = "active" if self.version else "not activated (calls run the default graph)"
+        self.lines.append(f"tenant        {tenant} (phone {number}), {PLUMBER.name} v{stored['version']} {state}")
+        self.lines.append(f"              GET /v1/onboarding/{workflow_id}")
+        self.number, self.tenant_id = number, tenant
         return tenant
 
     def capital(self, tenant: str) -> None:
@@ -74,15 +97,15 @@ class Demo:
         self.lines.append(f"              GET /v1/experiments/{experiment['id']}/signals")
         self.experiment = experiment["id"]
 
-    def governance(self) -> None:
-        self.call("POST", "/v1/capabilities", Role.ADMIN, {
-            "name": "pricing", "description": "Price book", "initial_state": {"max_discount_pct": 20}},
-            expect=(201, 409))
+    def governance(self, tenant: str) -> None:
+        for name in ("kernel.policy", "capital.campaign"):  # the capabilities this deployment executes
+            self.call("POST", "/v1/capabilities", Role.ADMIN, {"name": name}, expect=(201, 409))
         issue = self.call("POST", "/v1/issues", Role.SERVICE, {
             "source": "crm_feedback", "external_id": f"demo-{random.getrandbits(32):x}",
-            "raw_payload": {"title": "Customers ask for a smaller discount ceiling",
-                            "body": "Sales asks to change the pricing configuration.",
-                            "requested_changes": [{"capability": "pricing", "key": "max_discount_pct", "value": 10}]}})
+            "raw_payload": {"title": "Finance asks for a lower CAC ceiling",
+                            "body": "Please change the configuration: CAC above 1000 is not affordable this quarter.",
+                            "requested_changes": [{"capability": "kernel.policy", "target": tenant,
+                                                   "key": "targets.cac_max", "value": 1000}]}})
         contract = None
         for _ in range(100):
             contract = self.call("GET", f"/v1/issues/{issue['id']}", Role.OPERATOR).get("contract_id")
@@ -108,11 +131,47 @@ class Demo:
         self.lines.append(f"kernel cycle  {cycle.get('cycle_id', cycle.get('workflow_id'))}: "
                           f"{summary.get('diagnosis', cycle.get('message', ''))}")
 
-    async def phone_call(self) -> None:
-        from voice_runtime.demo_call import place_demo_call
+    async def phone_call(self, database_url: str) -> None:
+        """A call to the tenant: it walks the onboarded graph when onboarding activated it."""
+        if self.version is None:
+            from voice_runtime.testing.demo_call import place_demo_call
 
-        sid = await place_demo_call(self.settings, self.number)
+            sid = await place_demo_call(self.settings, self.number)
+        else:
+            sid, summary = await onboarded_call(self.settings, database_url, self.number, self.tenant_id,
+                                                self.version)
+            self.lines.append(f"              the call {summary}")
         self.lines.append(f"phone call    {sid}: GET /v1/streams/call:{sid}/events")
+
+
+async def onboarded_call(settings: Settings, database_url: str, number: str, tenant: str, version: int
+                         ) -> tuple[str, str]:
+    """A call that walks the active graph's longest path for the current business state, checked like a smoke call."""
+    from uuid import UUID
+
+    from activities.smoke_calls import SmokeDialer
+    from domain.objectives import business_open, covering_paths
+    from domain.onboarding.messages import SmokeCall
+    from domain.onboarding.versions import recompile
+    from infra.db import tenant_configs
+
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            stored = await tenant_configs.get_version(conn, UUID(tenant), version)
+        assert stored is not None
+        graph = recompile(stored.canonical, stored.hash).graph
+        is_open = business_open(graph.business, datetime.now(UTC)) if graph.business else True
+        paths = [p for p in covering_paths(graph).paths if p.business_open == is_open and p.terminal.action == "end"]
+        path = max(paths, key=lambda p: len(p.outcomes))
+        dialer = SmokeDialer(engine, settings)
+        call = SmokeCall(tenant_id=UUID(tenant), version=version, index=0, path=path, number=number)
+        result = await dialer.follow(await dialer.dial(number, None), call, graph, max_seconds=150,
+                                     began=time.monotonic())
+    finally:
+        await engine.dispose()
+    verdict = "walked its path" if result.passed else f"missed its path: {'; '.join(result.problems)}"
+    return result.call_sid, f"({'open' if is_open else 'closed'} hours) {verdict}"
 
 
 async def _create_keys(url: str) -> dict[Role, str]:
@@ -141,9 +200,10 @@ def run(settings: Settings) -> int:
     demo = Demo(settings, keys)
     tenant = demo.tenant()
     demo.capital(tenant)
-    demo.governance()
     demo.kernel(tenant)
-    asyncio.run(demo.phone_call())
+    demo.governance(tenant)  # after the kernel policy exists: the demo's contract changes it
+    with database_url_for_cli(settings) as url:
+        asyncio.run(demo.phone_call(url))
     print("\nRevenue OS demo seeded:")
     for line in demo.lines:
         print(f"  {line}")

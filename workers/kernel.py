@@ -6,7 +6,7 @@ from activities.kernel import KernelActivities
 from activities.kernel_issues import GovernanceIssueFiler
 from infra.db.kernel_facts import CapitalCampaigns
 from infra.temporal import queues
-from workers.registry import WorkerBundle, WorkerDeps
+from workers.bundle import WorkerBundle, WorkerDeps
 from workflows.kernel_cycle import KernelCycleWorkflow
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from infra.approval_secret import ensure_secret_file
 from infra.db import embedded
 from infra.db.admin import ensure_database
 from infra.db.migrate import upgrade
 from infra.settings import Settings
+from infra.stream_secret import stream_secret
 from infra.temporal import dev_server
 
 # Extra long-running processes other domains add (e.g. the voice worker): (name, argv after `revos`);
@@ -68,6 +71,29 @@ async def _prepare_cluster(address: str, namespace: str) -> None:
     await register(client, namespace)
 
 
+UI_SECRET_FILE = "ui-session.key"
+
+
+def ui_secret_env(settings: Settings, data: Path) -> dict[str, str]:
+    """The dashboards' cookie-signing secret for the API: the configured one, else one kept under the data dir
+    (created once, readable by its owner only), so sessions survive a restart of `revos up`."""
+    if settings.ui_session_secret is not None:
+        return {}
+    path = data / UI_SECRET_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return {"REVOS_UI_SESSION_SECRET": path.read_text().strip()}
+def secrets_key(settings: Settings, data: Path) -> str:
+    """REVOS_SECRETS_KEY, else the key kept under the data directory (made on first use)."""
+    from infra.secrets_box import ensure_key_file
+
+    if settings.secrets_key is not None:
+        return settings.secrets_key.get_secret_value()
+    return ensure_key_file(data)
+
+
 @dataclass
 class Supervisor:
     settings: Settings
@@ -99,7 +125,7 @@ class Supervisor:
         self.children.append(("temporal", proc))
         if not wait_for_port("127.0.0.1", s.temporal_port, 60):
             raise RuntimeError(f"Temporal dev server did not start; see {data / 'temporal.log'}")
-        return f"127.0.0.1:{s.temporal_port}"
+        return s.temporal_target
 
     def _start_postgres(self, data: Path) -> str:
         if self.settings.database_url:
@@ -116,7 +142,14 @@ class Supervisor:
         db_url = self._start_postgres(data)
         temporal = self._start_temporal(data)
         upgrade(db_url)
-        env = {**os.environ, "REVOS_DATABASE_URL": db_url, "REVOS_TEMPORAL_ADDRESS": temporal}
+        env = {**os.environ, "REVOS_DATABASE_URL": db_url, "REVOS_TEMPORAL_ADDRESS": temporal,
+               **ui_secret_env(s, data),
+               # The voice worker signs stream tokens with it, the smoke stage its grants: one secret for both.
+               "REVOS_VOICE_STREAM_SECRET": stream_secret(s).decode(),
+               "REVOS_SECRETS_KEY": secrets_key(s, data)}
+        secret = ensure_secret_file(s)  # the API signs founder approvals, the worker verifies them: one secret
+        if secret is not None:
+            env["REVOS_GOVERNANCE_APPROVAL_SECRET_FILE"] = str(secret)
         self._spawn("worker", ["worker"], env)
         self._spawn("api", ["api", "--host", s.api_host, "--port", str(s.api_port)], env)
         if self.voice:
@@ -126,6 +159,7 @@ class Supervisor:
         print(f"\nRevenue OS is up (data in {data})", flush=True)
         print(f"  API docs     http://{s.api_host}:{s.api_port}/docs", flush=True)
         print(f"  Readiness    http://{s.api_host}:{s.api_port}/readyz", flush=True)
+        print(f"  Dashboards   http://{s.api_host}:{s.api_port}/ui", flush=True)
         if self.voice and EXTRA_PROCESSES:
             print(f"  Voice        http://{s.voice_host}:{s.voice_port}/", flush=True)
         if not s.temporal_address:

@@ -3,63 +3,33 @@
 The voice loop never waits on Temporal: its event buffer signals batches of the call's events when
 Temporal is reachable. The workflow keeps them by sequence number (duplicates from retried
 deliveries are harmless), completes once `call.ended` and every event before it have arrived, and
-returns the call's summary, which post-call integrations will consume.
+returns the call's summary. A complete call starts its CallFollowUpWorkflow (deliveries, cost) on the integrations
+task queue and does not wait for it: nothing after the call can hold the call's workflow up.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from pydantic import BaseModel, Field
 from temporalio import workflow
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
-SIGNAL = "add_events"
-
-
-class CallEventIn(BaseModel):
-    """One call event as signalled (the voice runtime's per-call `seq` orders them)."""
-
-    seq: int = Field(ge=1)
-    type: str
-    payload: dict[str, Any] = Field(default_factory=dict)
-    occurred_at: datetime
-
-
-class CallEventsSignal(BaseModel):
-    """A batch of consecutive events of one call."""
-
-    events: list[CallEventIn]
-
-
-class CallWorkflowInput(BaseModel):
-    """Which call; how long to wait for its end before giving up."""
-
-    call_sid: str
-    tenant_id: str | None = None
-    max_wait_seconds: float = Field(default=6 * 3600, gt=0)
-
-
-class CallSummary(BaseModel):
-    """What the call achieved, rebuilt from its events."""
-
-    call_sid: str
-    tenant_id: str | None
-    complete: bool
-    events: int
-    end_reason: str | None = None
-    captured: dict[str, str] = Field(default_factory=dict)
-    transfers: list[dict[str, Any]] = Field(default_factory=list)
-    barge_ins: int = 0
+with workflow.unsafe.imports_passed_through():
+    from domain.integrations.messages import PlanDeliveries, follow_up_workflow_id
+    from domain.integrations.triggers import relevant
+    from domain.voice.messages import CallEventIn, CallEventsSignal, CallSummary, CallWorkflowInput
+    from domain.voice.recorded import captured_from
+    from infra.temporal import queues
+    from workflows.call_followup import CallFollowUpWorkflow
 
 
 def summarize_call(inp: CallWorkflowInput, events: list[CallEventIn], complete: bool) -> CallSummary:
-    """Pure: the summary of a call from its ordered events."""
-    summary = CallSummary(call_sid=inp.call_sid, tenant_id=inp.tenant_id, complete=complete, events=len(events))
+    """Pure: the summary of a call from its ordered events (captured values by objective id, with their kind)."""
+    summary = CallSummary(call_sid=inp.call_sid, tenant_id=inp.tenant_id, complete=complete, events=len(events),
+                          captured=captured_from(events))
     for event in events:
-        if event.type == "capture.confirmed" and event.payload.get("value") is not None:
-            summary.captured[str(event.payload.get("kind", "value"))] = str(event.payload["value"])
-        elif event.type.startswith("transfer.") and event.type != "transfer.requested":
+        if event.type.startswith("transfer.") and event.type != "transfer.requested":
             summary.transfers.append({"type": event.type, **event.payload})
         elif event.type == "barge_in":
             summary.barge_ins += 1
@@ -79,7 +49,7 @@ class CallWorkflow:
     def __init__(self) -> None:
         self._events: dict[int, CallEventIn] = {}
 
-    @workflow.signal(name=SIGNAL)
+    @workflow.signal
     def add_events(self, batch: CallEventsSignal) -> None:
         for event in batch.events:
             self._events.setdefault(event.seq, event)
@@ -96,4 +66,18 @@ class CallWorkflow:
         except TimeoutError:
             pass
         ordered = [self._events[seq] for seq in sorted(self._events)]
-        return summarize_call(inp, ordered, is_complete(self._events))
+        complete = is_complete(self._events)
+        if complete:
+            await self._follow_up(inp, ordered)
+        return summarize_call(inp, ordered, complete)
+
+    async def _follow_up(self, inp: CallWorkflowInput, ordered: list[CallEventIn]) -> None:
+        queue = queues.sibling(workflow.info().task_queue, queues.VOICE, queues.INTEGRATIONS)
+        try:
+            await workflow.start_child_workflow(
+                CallFollowUpWorkflow.run, PlanDeliveries(call_sid=inp.call_sid, tenant_id=inp.tenant_id,
+                                                         events=relevant(ordered)),
+                id=follow_up_workflow_id(inp.call_sid), task_queue=queue,
+                parent_close_policy=ParentClosePolicy.ABANDON)
+        except WorkflowAlreadyStartedError:
+            pass  # started by an earlier run of this call's workflow

@@ -1,100 +1,105 @@
-"""ContractLifecycleWorkflow: the charter's 10 steps for one issue, durable end to end.
+"""ContractLifecycleWorkflow: one issue's governed change, durable end to end.
 
-Steps 1-4 run straight through; step 5 waits for founder UPDATES (validated before they are
-accepted) or the draft TTL; steps 6-10 live in workflows/governance_execution.py.
+Validation, eligibility and the draft run straight through; the founder's review waits for UPDATES
+(validated, signature included, before they are accepted) or the draft's expiry. Once approved, the
+execution phase (workflows/contract_execution.py) takes the contract's scopes, runs the job through the
+capabilities' executors, and lets health and audit decide rollout or rollback; a FAIL always rolls back.
+Histories recorded before the governed-change-v2 patch replay through workflows/contract_legacy.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+
+from workflows.contract_execution import ContractExecution
+from workflows.contract_legacy import LegacyExecution
+from workflows.lifecycle_base import local
 
 with workflow.unsafe.imports_passed_through():
+    from activities.governance import GovernanceActivities
+    from domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+    from domain.governance import approvals
     from domain.governance import contracts as rules
+    from domain.governance.approvals import ApprovalClaims
     from domain.governance.changes import parse_changes
-    from domain.governance.commands import (
+    from domain.governance.contracts import ContractStatus, FounderAction
+    from domain.governance.messages import (
+        AnswerClarification,
         ApproveContract,
         CheckScope,
         ClarifyContract,
+        ContractLifecycleInput,
         ContractState,
         CreateDraft,
         DecisionResult,
         EligibilityCommand,
         FounderCommand,
         IssueRef,
-        LifecyclePolicy,
         LifecycleResult,
         ModifyScope,
         RejectContract,
         ResolveAudit,
-        Transition,
     )
-    from domain.governance.contracts import ContractStatus, FounderAction
-    from domain.governance.eligibility import EligibilityVerdict
-    from domain.governance.validator import ValidatedProposal
-    from infra.temporal.search_attributes import STATUS
-    from workflows import governance_execution as execution
-    from workflows.governance_execution import act
+    from infra.temporal import approval_keys
 
-
-class ContractLifecycleInput(BaseModel):
-    issue_id: UUID
-    policy: LifecyclePolicy
+# Lifecycles started with this marker run the v2 execution (scopes, executors, measured health,
+# notifications); older histories replay the legacy one.
+V2 = "governed-change-v2"
 
 
 @workflow.defn
-class ContractLifecycleWorkflow:
+class ContractLifecycleWorkflow(ContractExecution, LegacyExecution):
     def __init__(self) -> None:
-        self.contract: ContractState | None = None
-        self.policy: LifecyclePolicy | None = None
-        self.issue_id: UUID | None = None
-        self.decision: str | None = None  # approve | reject
-        self.resolution: ResolveAudit | None = None
-        self.busy = False
+        super().__init__()
+        self.v2 = False
+        self.open_question: str | None = None  # the founder's clarify, until the issue's source answers
+        self.announced: set[UUID] = set()  # draft versions the founder was told about
+        self.reminded: set[UUID] = set()  # ... and reminded of before they expire
 
     @workflow.run
     async def run(self, inp: ContractLifecycleInput) -> LifecycleResult:
         self.policy, self.issue_id = inp.policy, inp.issue_id
-        proposal = await act("validate_issue", IssueRef(issue_id=inp.issue_id), ValidatedProposal)
+        self.v2 = workflow.patched(V2)
+        proposal = await local(GovernanceActivities.validate_issue, IssueRef(issue_id=inp.issue_id))
         self.set_status("VALIDATED")
-        verdict = await act("check_eligibility", EligibilityCommand(
+        verdict = await local(GovernanceActivities.check_eligibility, EligibilityCommand(
             issue_id=inp.issue_id, proposal=proposal, threshold=inp.policy.confidence_threshold,
-            manual_triage_types=inp.policy.manual_triage_types, event_id=workflow.uuid4()), EligibilityVerdict)
+            manual_triage_types=inp.policy.manual_triage_types, event_id=workflow.uuid4()))
         if verdict.decision == "MAY_NOT":
             self.set_status("INELIGIBLE")
             return LifecycleResult(issue_id=inp.issue_id, contract_id=None, status="INELIGIBLE", eligibility=verdict)
         await self.draft({"changes": [c.model_dump() for c in proposal.proposed_changes]}, None, None)
         if await self.founder_review():
-            await execution.execute(self, inp.policy)
+            await (self._execute(inp.policy) if self.v2 else self._execute_v1(inp.policy))
         assert self.contract is not None
         return LifecycleResult(issue_id=inp.issue_id, contract_id=self.contract.id, status=self.contract.status,
                                eligibility=verdict)
 
-    def set_status(self, status: str) -> None:
-        workflow.upsert_search_attributes([STATUS.value_set(status)])
-
     async def draft(self, changes: dict[str, Any], supersedes: UUID | None, cmd: ModifyScope | None) -> None:
         assert self.policy is not None and self.issue_id is not None
         version = 1 if self.contract is None else self.contract.version + 1
-        self.contract = await act("create_draft", CreateDraft(
+        self.contract = await local(GovernanceActivities.create_draft, CreateDraft(
             issue_id=self.issue_id, contract_id=workflow.uuid4(), version=version, proposed_changes=changes,
             created_at=workflow.now(), ttl_seconds=self.policy.draft_ttl_seconds, supersedes_id=supersedes,
-            decided_by=cmd.founder_id if cmd else None, note=cmd.note if cmd else None), ContractState)
+            decided_by=cmd.founder_id if cmd else None, note=cmd.note if cmd else None))
+        self.open_question = None  # a question about the old scope is moot
         self.set_status(ContractStatus.DRAFT)
 
     async def founder_review(self) -> bool:
-        """Wait for approve/reject; True when approved. The TTL is a durable timer per version."""
+        """Wait for approve/reject; True when approved. The expiry is a durable timer per draft version."""
         while True:
             assert self.contract is not None
             current = self.contract.id
 
             def moved(current: UUID = current) -> bool:
                 return self.decision is not None or self.contract is None or self.contract.id != current
+            if self.v2:
+                await self.announce(current, moved)
             remaining = (self.contract.expires_at - workflow.now()).total_seconds()
             if remaining > 0:
                 try:
@@ -111,26 +116,46 @@ class ContractLifecycleWorkflow:
                 self.busy = False
                 return False
 
-    async def transition(self, status: ContractStatus, event_type: str, payload: dict[str, Any],
-                         by: UUID | None = None, **extra: Any) -> None:
-        assert self.contract is not None
-        self.contract = await act("transition_contract", Transition(
-            contract_id=self.contract.id, to_status=status, event_type=event_type, event_id=workflow.uuid4(),
-            at=workflow.now(), by=by, payload=payload, **extra), ContractState)
-        self.set_status(status)
+    async def announce(self, current: UUID, moved: Callable[[], bool]) -> None:
+        """Tell the founder a draft waits; remind them before it expires (if the TTL leaves room for it)."""
+        assert self.contract is not None and self.policy is not None
+        if current not in self.announced:
+            self.announced.add(current)
+            await self.notify("draft_created", due=self.contract.expires_at)
+        lead = self.policy.draft_reminder_seconds
+        if current in self.reminded or not 0 < lead < self.policy.draft_ttl_seconds:
+            return
+        wait = (self.contract.expires_at - timedelta(seconds=lead) - workflow.now()).total_seconds()
+        if wait > 0:
+            try:
+                await workflow.wait_condition(moved, timeout=timedelta(seconds=wait))
+                return
+            except TimeoutError:
+                pass
+        if not moved():
+            self.reminded.add(current)
+            await self.notify("draft_expiring", due=self.contract.expires_at)
 
     def refuse_unless(self, action: FounderAction, cmd: FounderCommand) -> None:
         """Update validator: refuses before the update is accepted (nothing is recorded)."""
         if cmd.founder_role != "founder":
-            raise ApplicationError("only the founder decides contracts", type="founder_only", non_retryable=True)
+            raise PermissionDenied("only the founder decides contracts", code="founder_only")
         if self.contract is None:
-            raise ApplicationError("no contract drafted yet", type="contract_not_found", non_retryable=True)
+            raise NotFound("no contract drafted yet", code="contract_not_found")
         if self.busy:
-            raise ApplicationError("another decision is being recorded", type="contract_busy", non_retryable=True)
-        refusal = rules.refusal_for(action, self.contract.status, now=workflow.now(),
-                                    expires_at=self.contract.expires_at, current=cmd.contract_id == self.contract.id)
-        if refusal is not None:
-            raise ApplicationError(refusal.message, type=refusal.code, non_retryable=True)
+            raise Conflict("another decision is being recorded", code="contract_busy")
+        rules.check_decision(action, self.contract.status, now=workflow.now(), expires_at=self.contract.expires_at,
+                             current=cmd.contract_id == self.contract.id)
+        self.refuse_unsigned(action, cmd)
+
+    def refuse_unsigned(self, action: FounderAction, cmd: FounderCommand) -> None:
+        """The decision must carry the API's signature over this founder, action and contract version."""
+        assert self.policy is not None and self.contract is not None
+        key_id = self.policy.approval_key_id or (cmd.approval.key_id if cmd.approval else "")
+        expected = ApprovalClaims(key_id=key_id or "none", action=action, founder_id=cmd.founder_id,
+                                  contract_id=cmd.contract_id, version=self.contract.version,
+                                  expires_at=workflow.now())
+        approvals.verify(cmd.approval, approval_keys.secret_for(key_id), expected, workflow.now())
 
     def result(self) -> DecisionResult:
         assert self.contract is not None
@@ -158,8 +183,8 @@ class ContractLifecycleWorkflow:
         assert self.contract is not None
         steps = len(self.contract.proposed_changes.get("changes", []))
         if cmd.execution_constraints and cmd.execution_constraints.max_steps < steps:
-            raise ApplicationError(f"max_steps={cmd.execution_constraints.max_steps} is fewer than the "
-                                   f"contract's {steps} steps", type="invalid_constraints", non_retryable=True)
+            raise InvalidInput(f"max_steps={cmd.execution_constraints.max_steps} is fewer than the "
+                               f"contract's {steps} steps", code="invalid_constraints")
 
     @workflow.update
     async def reject(self, cmd: RejectContract) -> DecisionResult:
@@ -182,6 +207,7 @@ class ContractLifecycleWorkflow:
         try:
             await self.transition(ContractStatus.DRAFT, "contract.clarification_requested",
                                   {"question": cmd.question}, by=cmd.founder_id)
+            self.open_question = cmd.question
             return self.result()
         finally:
             self.busy = False
@@ -191,12 +217,39 @@ class ContractLifecycleWorkflow:
         self.refuse_unless("clarify", cmd)
 
     @workflow.update
+    async def answer_clarification(self, cmd: AnswerClarification) -> DecisionResult:
+        self.busy = True
+        try:
+            question, self.open_question = self.open_question, None
+            await self.transition(ContractStatus.DRAFT, "contract.clarification_answered",
+                                  {"question": question, "answer": cmd.answer, "role": cmd.role,
+                                   "answered_by": str(cmd.answered_by)})
+            await self.notify("clarification_answered", details={"question": question, "answer": cmd.answer})
+            return self.result()
+        finally:
+            self.busy = False
+
+    @answer_clarification.validator
+    def validate_answer_clarification(self, cmd: AnswerClarification) -> None:
+        if cmd.role not in ("service", "operator"):
+            raise PermissionDenied("the issue's source (a service or an operator) answers", code="source_only")
+        if self.contract is None:
+            raise NotFound("no contract drafted yet", code="contract_not_found")
+        if self.busy:
+            raise Conflict("another decision is being recorded", code="contract_busy")
+        rules.check_decision("clarify", self.contract.status, now=workflow.now(),
+                             expires_at=self.contract.expires_at, current=cmd.contract_id == self.contract.id)
+        if self.open_question is None:
+            raise Conflict("the founder has asked nothing about this draft", code="no_open_question")
+
+    @workflow.update
     async def modify_scope(self, cmd: ModifyScope) -> DecisionResult:
         self.busy = True
         try:
             assert self.contract is not None
             old = self.contract.id
-            await act("check_scope", CheckScope(contract_id=old, proposed_changes=cmd.proposed_changes), object)
+            await local(GovernanceActivities.check_scope, CheckScope(contract_id=old,
+                                                                      proposed_changes=cmd.proposed_changes))
             await self.transition(ContractStatus.SUPERSEDED, "contract.superseded", {"note": cmd.note},
                                   by=cmd.founder_id)
             await self.draft(cmd.proposed_changes, old, cmd)
@@ -207,10 +260,7 @@ class ContractLifecycleWorkflow:
     @modify_scope.validator
     def validate_modify_scope(self, cmd: ModifyScope) -> None:
         self.refuse_unless("modify_scope", cmd)
-        try:
-            parse_changes(cmd.proposed_changes)
-        except Exception as exc:
-            raise ApplicationError(str(exc), type="invalid_proposed_changes", non_retryable=True) from exc
+        parse_changes(cmd.proposed_changes)
 
     @workflow.update
     async def resolve_audit(self, cmd: ResolveAudit) -> DecisionResult:
@@ -221,11 +271,12 @@ class ContractLifecycleWorkflow:
 
     @resolve_audit.validator
     def validate_resolve_audit(self, cmd: ResolveAudit) -> None:
+        if self.deadline_passed:
+            raise Conflict("the audit's deadline passed; the change is being rolled back", code="audit_deadline_passed")
         self.refuse_unless("resolve_audit", cmd)
         if self.resolution is not None:
-            raise ApplicationError("the audit is already being resolved", type="contract_busy", non_retryable=True)
+            raise Conflict("the audit is already being resolved", code="contract_busy")
 
     @workflow.query
     def state(self) -> ContractState | None:
         return self.contract
-

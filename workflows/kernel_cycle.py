@@ -13,11 +13,10 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.kernel import KernelActivities
     from domain.kernel.assembly import governed_actions
-    from domain.kernel.commands import (
-        CycleOutcome,
+    from domain.kernel.messages import (
         FileKernelActions,
-        FilingOutcome,
         KernelCycleInput,
         KernelCycleResult,
         RunKernelCycle,
@@ -33,17 +32,17 @@ class KernelCycleWorkflow:
     async def run(self, command: KernelCycleInput) -> KernelCycleResult:
         timeout = timedelta(seconds=command.activity_timeout_seconds)
         now = workflow.now()
-        outcome = await workflow.execute_activity(
-            "kernel_run_cycle",
+        outcome = await workflow.execute_activity_method(
+            KernelActivities.run_cycle,
             RunKernelCycle(tenant_id=command.tenant_id, cycle_id=workflow.uuid4(), trigger_type=command.trigger_type,
                            source=command.source, now=now, window_days=command.window_days),
-            result_type=CycleOutcome, start_to_close_timeout=timeout, retry_policy=RETRY)
+            start_to_close_timeout=timeout, retry_policy=RETRY)
         if outcome.status != "completed":
             return KernelCycleResult(cycle=outcome)
         actions = governed_actions(KernelOutput.model_validate(outcome.result))
-        filing = await workflow.execute_activity(
-            "kernel_file_actions",
+        filing = await workflow.execute_activity_method(
+            KernelActivities.file_actions,
             FileKernelActions(tenant_id=command.tenant_id, cycle_id=outcome.cycle_id,
                               actions=[dump_contract(a) for a in actions], now=now),
-            result_type=FilingOutcome, start_to_close_timeout=timeout, retry_policy=RETRY)
+            start_to_close_timeout=timeout, retry_policy=RETRY)
         return KernelCycleResult(cycle=outcome, filing=filing)

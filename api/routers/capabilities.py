@@ -1,40 +1,47 @@
-"""The capability registry (admin): names, health checks (invariants) and initial state."""
+"""The capability registry (admin): which capabilities governed change may act on, each owned by a domain.
+
+A capability is registered only if this deployment runs an executor for it (its owner domain's commands
+change it; its runtime health is measured), so nothing is governed that nothing executes.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from api.deps import AdminDep, EngineDep, NowDep, require
+from activities.governance_executors import Executors, deployment_executors
+from activities.voice_configs import voice_settings_executor
+from api.deps import AdminDep, EngineDep, NowDep, StateDep, require
 from domain.auth import Principal, Role
-from domain.errors import Conflict
-from domain.governance.changes import JsonScalar
-from domain.governance.health import CapabilityCheck
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.governance.scopes import ScopeState
+from domain.text import SafeText
 from infra.db.governance_repo import append_once
-from infra.db.tables_governance import capabilities, capability_states
+from infra.db.tables_governance import capabilities
 
 router = APIRouter(prefix="/v1/capabilities", tags=["governance"])
 ReaderDep = Annotated[Principal, Depends(require(Role.FOUNDER, Role.ADMIN, Role.OPERATOR, Role.SERVICE))]
 
 
 class CapabilityCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_.-]*$")
-    description: str = Field(default="", max_length=2000)
-    checks: list[CapabilityCheck] = Field(default_factory=list)
-    initial_state: dict[str, JsonScalar] = Field(default_factory=dict)
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_.-]*$",
+                      description="a capability this deployment executes, e.g. kernel.policy")
+    description: SafeText = ""
 
 
 class CapabilityPublic(BaseModel):
     name: str
     description: str
-    checks: list[CapabilityCheck]
-    state: dict[str, Any]
-    version: int
+    owner: str | None
+    target: str | None
+    keys: list[str]
+    created_at: datetime
 
 
 class CapabilitiesPublic(BaseModel):
@@ -42,35 +49,63 @@ class CapabilitiesPublic(BaseModel):
     count: int
 
 
-def _query() -> Any:
-    return (select(capabilities.c.name, capabilities.c.description, capabilities.c.checks,
-                   capability_states.c.state, capability_states.c.version)
-            .join(capability_states, capability_states.c.capability == capabilities.c.name)
-            .order_by(capabilities.c.name))
+def _public(row: Any, state: StateDep) -> CapabilityPublic:
+    spec = next((s for s in _specs(state) if s.name == row["name"]), None)
+    return CapabilityPublic(name=row["name"], description=row["description"], owner=row["owner"],
+                            target=spec.target if spec else None, keys=list(spec.keys) if spec else [],
+                            created_at=row["created_at"])
+
+
+def _executors(state: StateDep) -> Executors:
+    """What this deployment executes (the governance worker wires the same executors)."""
+    voice = voice_settings_executor(state.engine, state.settings, state.temporal.get)
+    return deployment_executors(state.settings.kernel_analysis_window_days, voice=voice)
+
+
+def _specs(state: StateDep) -> list[Any]:
+    return _executors(state).specs()
 
 
 @router.get("")
-async def list_capabilities(_: ReaderDep, engine: EngineDep) -> CapabilitiesPublic:
-    """Every registered capability with its checks and current state."""
-    async with engine.connect() as conn:
-        rows = (await conn.execute(_query())).mappings().all()
-    items = [CapabilityPublic.model_validate(dict(r)) for r in rows]
+async def list_capabilities(_: ReaderDep, state: StateDep) -> CapabilitiesPublic:
+    """Every registered capability, with its owner domain, what it targets and the keys a change may set."""
+    async with state.engine.connect() as conn:
+        rows = (await conn.execute(select(capabilities).order_by(capabilities.c.name))).mappings().all()
+    items = [_public(r, state) for r in rows]
     return CapabilitiesPublic(items=items, count=len(items))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def register(body: CapabilityCreate, admin: AdminDep, engine: EngineDep, now: NowDep) -> CapabilityPublic:
-    """Register a capability (admin); its checks are what health evaluates after every job."""
-    checks = [c.model_dump(exclude_none=True) for c in body.checks]
-    async with engine.begin() as conn:
+async def register(body: CapabilityCreate, admin: AdminDep, state: StateDep, now: NowDep) -> CapabilityPublic:
+    """Register a capability (admin); 422 `capability_without_executor` unless this deployment executes it."""
+    spec = next((s for s in _specs(state) if s.name == body.name), None)
+    if spec is None:
+        wired = ", ".join(s.name for s in _specs(state))
+        raise InvalidInput(f"no executor runs {body.name} on this deployment (executed here: {wired})",
+                           code="capability_without_executor")
+    description = body.description or spec.description
+    async with state.engine.begin() as conn:
         inserted = await conn.execute(pg_insert(capabilities).values(
-            name=body.name, description=body.description, checks=checks, created_by=admin.id, created_at=now,
-        ).on_conflict_do_nothing().returning(capabilities.c.name))
-        if inserted.first() is None:
+            name=body.name, description=description, checks=[], owner=spec.owner, created_by=admin.id,
+            created_at=now).on_conflict_do_nothing().returning(*capabilities.c))
+        row = inserted.mappings().first()
+        if row is None:
             raise Conflict(f"capability {body.name} is already registered", code="capability_exists")
-        await conn.execute(pg_insert(capability_states).values(
-            capability=body.name, state=body.initial_state, version=0, updated_at=now))
         await append_once(conn, f"capability:{body.name}", uuid.uuid4(), "capability.registered",
-                          {"checks": checks, "state": body.initial_state, "by": str(admin.id)}, now)
-    return CapabilityPublic(name=body.name, description=body.description, checks=body.checks,
-                            state=body.initial_state, version=0)
+                          {"owner": spec.owner, "by": str(admin.id)}, now)
+    return _public(row, state)
+
+
+@router.get("/{name}/state")
+async def read_state(name: str, _: ReaderDep, state: StateDep, engine: EngineDep,
+                     target: Annotated[str, Query(min_length=1, max_length=100)]) -> ScopeState:
+    """The current state of one instance (a tenant, a campaign), read through its executor."""
+    executors = _executors(state)
+    if name not in {s.name for s in executors.specs()}:
+        raise NotFound(f"no executor runs {name} on this deployment", code="capability_without_executor")
+    try:
+        uuid.UUID(target)
+    except ValueError:
+        raise InvalidInput(f"target {target!r} is not an id", code="invalid_target") from None
+    async with engine.connect() as conn:
+        return await executors.job_port().read_scope(conn, name, target)

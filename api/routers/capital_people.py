@@ -7,16 +7,17 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, BackgroundTasks, Depends, status
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 
-from api.deps import AdminDep, EngineDep, NowDep, require
+from api.capital_control import poke_spend_soon
+from api.deps import AdminDep, EngineDep, NowDep, StateDep, require
 from domain.auth import Principal, Role
 from domain.capital.models import Strict, TerminalState
 from domain.errors import InvalidInput
 from infra.db import capital_entities
-from infra.db.tables_capital import leads, team_logins
+from infra.db.tables_capital import campaigns, leads, team_logins
 
 router = APIRouter(prefix="/v1", tags=["capital: leads and team"])
 LeadWriterDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.SERVICE))]
@@ -118,8 +119,13 @@ async def list_logins(campaign_id: UUID, _: ReaderDep, engine: EngineDep) -> lis
 
 
 @router.post("/team/hours", status_code=status.HTTP_201_CREATED)
-async def record_hours(body: HoursIn, _: ServiceDep, engine: EngineDep) -> dict[str, Any]:
-    """Hours worked by one login on one day (labor cost = hours x hourly rate, in the daily rollup)."""
-    async with engine.begin() as conn:
+async def record_hours(body: HoursIn, _: ServiceDep, state: StateDep, later: BackgroundTasks) -> dict[str, Any]:
+    """Hours worked by one login on one tenant day (labor cost = hours x hourly rate; they replace the day's
+    talk time as that day's labor); the tenant's live spend is refreshed right after."""
+    async with state.engine.begin() as conn:
         created = await capital_entities.record_hours(conn, body.login_id, body.day, body.hours)
+        tenant = (await conn.execute(select(campaigns.c.tenant_id).join(
+            team_logins, team_logins.c.campaign_id == campaigns.c.id).where(team_logins.c.id == body.login_id))
+        ).scalar()
+    later.add_task(poke_spend_soon, state, [tenant] if tenant else [], "labor hours")
     return {"login_id": body.login_id, "day": body.day, "hours": body.hours, "created": created}

@@ -6,15 +6,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
+from temporalio.workflow import UpdateMethodMultiParam
 
 from api.capital_control import send_update
 from api.deps import AdminDep, EngineDep, NowDep, StateDep, TemporalDep, require
 from domain.auth import Principal, Role
 from domain.capital import signals
+from domain.capital.messages import AdminCommand, OverrideRequest, TransitionResult
 from domain.capital.models import Evaluation, EvaluationCreate, Experiment, ExperimentCreate, OverrideCreate
 from infra.db import capital_entities, capital_lifecycle, capital_reports
-from infra.db.capital_lifecycle import TransitionResult
-from workflows.experiment import AdminCommand, OverrideRequest
+from workflows.experiment import ExperimentWorkflow
 
 router = APIRouter(prefix="/v1/experiments", tags=["capital: experiments"])
 ReaderDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.FOUNDER))]
@@ -45,47 +46,49 @@ async def read(experiment_id: UUID, _: ReaderDep, engine: EngineDep) -> dict[str
                 "spend_usd": await capital_lifecycle.experiment_spend(conn, experiment_id)}
 
 
-async def _lifecycle(name: str, experiment_id: UUID, principal: Principal, state: StateDep, client: TemporalDep,
-                     now: NowDep) -> TransitionResult:
-    result: TransitionResult = await send_update(state.engine, client, state.settings, now, experiment_id, name,
-                                                 AdminCommand(actor=str(principal.id)), TransitionResult)
-    return result
+AdminUpdate = UpdateMethodMultiParam[[ExperimentWorkflow, AdminCommand], TransitionResult]
+
+
+async def _lifecycle(update: AdminUpdate, experiment_id: UUID, principal: Principal, state: StateDep,
+                     client: TemporalDep, now: NowDep) -> TransitionResult:
+    return await send_update(state.engine, client, state.settings, now, experiment_id, update,
+                             AdminCommand(actor=str(principal.id)))
 
 
 @router.post("/{experiment_id}/start")
 async def start(experiment_id: UUID, p: AdminDep, state: StateDep, client: TemporalDep, now: NowDep
                 ) -> TransitionResult:
     """planned (or manually paused) -> running; 409 with the reason if refused (e.g. another is running)."""
-    return await _lifecycle("start", experiment_id, p, state, client, now)
+    return await _lifecycle(ExperimentWorkflow.start, experiment_id, p, state, client, now)
 
 
 @router.post("/{experiment_id}/pause")
 async def pause(experiment_id: UUID, p: AdminDep, state: StateDep, client: TemporalDep, now: NowDep
                 ) -> TransitionResult:
     """running -> paused (manual); attribution stops at this instant."""
-    return await _lifecycle("pause", experiment_id, p, state, client, now)
+    return await _lifecycle(ExperimentWorkflow.pause, experiment_id, p, state, client, now)
 
 
 @router.post("/{experiment_id}/complete")
 async def complete(experiment_id: UUID, p: AdminDep, state: StateDep, client: TemporalDep, now: NowDep
                    ) -> TransitionResult:
     """running/paused -> completed (immutable from then on)."""
-    return await _lifecycle("complete", experiment_id, p, state, client, now)
+    return await _lifecycle(ExperimentWorkflow.complete, experiment_id, p, state, client, now)
 
 
 @router.post("/{experiment_id}/terminate")
 async def terminate(experiment_id: UUID, p: AdminDep, state: StateDep, client: TemporalDep, now: NowDep
                     ) -> TransitionResult:
     """planned/running/paused -> terminated (immutable from then on)."""
-    return await _lifecycle("terminate", experiment_id, p, state, client, now)
+    return await _lifecycle(ExperimentWorkflow.terminate, experiment_id, p, state, client, now)
 
 
 @router.post("/{experiment_id}/evaluation-trigger")
 async def trigger_evaluation(experiment_id: UUID, p: AdminDep, state: StateDep, client: TemporalDep, now: NowDep
                              ) -> dict[str, bool]:
     """The manual evaluation trigger: raises the interrupt alert and the "evaluation recommended" flag."""
-    raised: bool = await send_update(state.engine, client, state.settings, now, experiment_id, "request_evaluation",
-                                     AdminCommand(actor=str(p.id)), bool)
+    raised = await send_update(state.engine, client, state.settings, now, experiment_id,
+                               ExperimentWorkflow.request_evaluation, AdminCommand(actor=str(p.id)))
     return {"evaluation_recommended": True, "alert_raised": raised}
 
 
@@ -113,9 +116,8 @@ async def override(experiment_id: UUID, body: OverrideCreate, p: AdminDep, state
         facts = await capital_lifecycle.evaluation_facts(conn, body.evaluation_id)
     request = OverrideRequest(actor=str(p.id), evaluation_id=body.evaluation_id, rationale=body.rationale,
                               evaluation=facts)
-    result: TransitionResult = await send_update(state.engine, client, state.settings, now, experiment_id,
-                                                 "override", request, TransitionResult)
-    return result
+    return await send_update(state.engine, client, state.settings, now, experiment_id, ExperimentWorkflow.override,
+                             request)
 
 
 @router.get("/{experiment_id}/signals")

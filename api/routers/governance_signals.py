@@ -14,19 +14,21 @@ from sqlalchemy import insert, select, update
 from api.deps import AdminDep, EngineDep, NowDep, require
 from domain.auth import Principal, Role
 from domain.errors import Conflict, NotFound
+from domain.events import stream_name
+from domain.text import RequiredText
 from infra.db.governance_repo import append_once
 from infra.db.tables_governance import governance_signals
 
 router = APIRouter(prefix="/v1/governance-signals", tags=["governance"])
 ReaderDep = Annotated[Principal, Depends(require(Role.FOUNDER, Role.ADMIN, Role.OPERATOR))]
-STREAM = "governance:signals"
+STREAM = stream_name("governance", "signals")
 
 
 class SignalCreate(BaseModel):
     scope: str = Field(min_length=1, max_length=100, pattern=r"^(\*|[a-z][a-z0-9_.-]*)$",
                        description="a capability name, or * for every scope")
     blocking: bool = True
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: RequiredText
 
 
 class SignalPublic(BaseModel):

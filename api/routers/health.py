@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -31,7 +31,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "Postgres or Temporal is down (the body names which)"}})
 async def readyz(state: StateDep) -> JSONResponse:
     """200 only when Postgres and Temporal both answer; 503 names what is down."""
     postgres, temporal = await asyncio.gather(_postgres_ok(state), state.temporal.healthy())
@@ -43,7 +43,7 @@ async def readyz(state: StateDep) -> JSONResponse:
     return JSONResponse({"status": "ready", "checks": checks})
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=PlainTextResponse)
 async def metrics(state: StateDep) -> Response:
     """Prometheus text exposition."""
     return Response(generate_latest(state.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,4 @@
-"""Issues: step 1 (receipt) and what the validator and eligibility engine said about each."""
+"""Issues: receipt, and what the validator and eligibility engine said about each."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import EngineDep, NowDep, StateDep, TemporalDep, require
+from api.input_guard import Refusal
 from domain.auth import Principal, Role
 from domain.errors import NotFound
 from domain.kernel.assembly import KernelPolicy
@@ -61,6 +62,12 @@ def _parse_body(raw: bytes) -> Any:
     if b"\\u0000" in raw:
         return KernelError(code="INVALID_INPUT", message="the body contains a NUL character (\\u0000)")
     return payload
+
+
+def guard_refusal(refusal: Refusal) -> JSONResponse:
+    """The input guard's refusal on the contract route, in the contract's shape (INVALID_INPUT, 400)."""
+    return _answer(KernelError(code="INVALID_INPUT", message=refusal.message[:300],
+                               details={"code": refusal.code, "path": refusal.path}))
 
 
 def _answer(result: KernelOutput | KernelError) -> JSONResponse:

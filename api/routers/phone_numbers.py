@@ -7,11 +7,11 @@ from uuid import UUID
 import phonenumbers
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
 
 from api.deps import EngineDep, NowDep, OperatorOrAdminDep
 from domain.errors import Conflict, InvalidInput, NotFound
 from infra.db.tenants import get_tenant
+from infra.db.violations import refusing
 from infra.db.voice_numbers import bind_number, numbers_of, owner_of
 
 router = APIRouter(prefix="/v1/tenants/{tenant_id}/phone-numbers", tags=["phone numbers"])
@@ -70,10 +70,9 @@ async def bind(tenant_id: UUID, body: PhoneNumberCreate, _: OperatorOrAdminDep, 
             return PhoneNumberPublic(number=number, tenant_id=tenant_id)  # already bound: unchanged
         if owner is not None:
             raise Conflict(f"{number} already routes to another tenant", code="phone_number_taken")
-        try:
+        taken = Conflict(f"{number} already routes to another tenant", code="phone_number_taken")
+        with refusing({"pk_tenant_phone_numbers": taken}):  # a concurrent bind of the same number won
             await bind_number(conn, tenant_id, number, now, transfer_to)
-        except IntegrityError as exc:  # a concurrent bind of the same number won
-            raise Conflict(f"{number} already routes to another tenant", code="phone_number_taken") from exc
     return PhoneNumberPublic(number=number, tenant_id=tenant_id, transfer_to=transfer_to)
 
 

@@ -34,7 +34,8 @@ async def weekly_summary(request: Request, week: str, _: ReaderDep, engine: Engi
     """Spend (week and total), tranches, QPCs, schedules, installs, paid conversions, evaluation flag."""
     end = weekly.week_bounds_utc(week)[1]
     if end > now:
-        raise Conflict(f"week {week} has not closed yet; V5 reports weekly, not in real time", code="week_not_closed")
+        raise Conflict(f"week {week} has not closed yet; the summary covers closed weeks only, not the week in "
+                       "progress", code="week_not_closed")
     async with engine.connect() as conn:
         summary = await capital_reports.weekly_summary(conn, week, tenant_id)
     kind = _format(request, format)

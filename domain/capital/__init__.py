@@ -1,1 +1,1 @@
-"""Capital governance V5: pure rules for campaigns, experiments, attribution, cost and judgment."""
+"""Capital governance: pure rules for campaigns, experiments, attribution, cost and judgment."""

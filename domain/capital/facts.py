@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from domain.capital.models import REPORTED_EVENTS, DialerOutcome, EventType, Strict, TerminalState
+from domain.capital.models import BONUS_EVENT_FOR, REPORTED_EVENTS, DialerOutcome, EventType, Strict, TerminalState
 
 CONVERSATION_MIN_S = 10  # strictly more than 10 s
 QPC_MIN_S = 150  # at least 150 s
@@ -82,10 +83,33 @@ def attribute(occurred_at: datetime, runs: Sequence[Run], lead_terminal_at: date
 TERMINAL_BY_EVENT: dict[EventType, TerminalState] = {EventType.PAID_CONVERSION: TerminalState.PAID_CUSTOMER}
 
 
-def bonus_period(occurred_at: datetime) -> str:
-    """The period max_per_period counts in: the event's ISO week (UTC), per login."""
-    year, week, _ = occurred_at.isocalendar()
+def bonus_period(occurred_at: datetime, timezone: str = "UTC") -> str:
+    """The period max_per_period counts in: the event's ISO week in the tenant's timezone, per login."""
+    year, week, _ = occurred_at.astimezone(ZoneInfo(timezone)).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def milestone_of(event_type: EventType) -> str | None:
+    """What a bonus pays for: the lead's milestone (schedule, install completed, paid conversion).
+
+    A bonus's identity is (experiment, lead, milestone): a lead's appointment scheduled twice, or
+    reported twice under two ids, is one milestone and pays once.
+    """
+    kind = BONUS_EVENT_FOR.get(event_type)
+    return kind.value if kind else None
+
+
+def bonus_refusal(experiment_status: str, milestone_paid: bool) -> str | None:
+    """Why an attributed event earns no bonus, or None: only while the experiment is running, once per milestone.
+
+    An event backdated into an experiment that has since completed (or is paused, or was terminated) is
+    still a fact of that experiment, but it pays nothing: bonuses lock with the experiment.
+    """
+    if experiment_status != "running":
+        return "experiment_not_running"
+    if milestone_paid:
+        return "milestone_already_paid"
+    return None
 
 
 def bonus_allowed(login_role: str, eligible_roles: Sequence[str], already_in_period: int,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -112,8 +113,35 @@ class AlertKind(StrEnum):
     EVALUATION_REQUESTED = "evaluation_requested"
 
 
+REAL_DAY = 86400.0
+
+
+def wall_seconds(start: datetime, end: datetime, timezone: str | None, day_seconds: float) -> float:
+    """Running time as the tenant's clocks count it: a day of the tenant is 23 or 25 hours across a clock change.
+
+    Only real days (day_seconds = 86400) follow the tenant's clocks; a shrunk test "day" is plain seconds.
+    """
+    if timezone is None or day_seconds != REAL_DAY:
+        return (end - start).total_seconds()
+    zone = ZoneInfo(timezone)
+    return (end.astimezone(zone).replace(tzinfo=None) - start.astimezone(zone).replace(tzinfo=None)).total_seconds()
+
+
+def real_seconds_for(now: datetime, wall: float, timezone: str | None, day_seconds: float) -> float:
+    """How long until the tenant's clocks have moved on by `wall` seconds from `now`."""
+    if timezone is None or day_seconds != REAL_DAY or wall <= 0:
+        return wall
+    zone = ZoneInfo(timezone)
+    at = now + timedelta(seconds=wall)
+    shift = (at.astimezone(zone).utcoffset() or timedelta()) - (now.astimezone(zone).utcoffset() or timedelta())
+    return max(0.0, wall - shift.total_seconds())
+
+
 class Governor(BaseModel):
-    """The governor's memory, kept in the workflow: caps, spend, running time, alerts already raised."""
+    """The governor's memory, kept in the workflow: caps, spend, running time, alerts already raised.
+
+    `timezone` is the tenant's: the time cap counts the tenant's days. `spend_as_of` orders spend updates.
+    """
 
     caps: Caps
     spend_usd: Decimal = Decimal(0)
@@ -121,10 +149,25 @@ class Governor(BaseModel):
     run_started_at: datetime | None = None
     cap_epoch: int = 0
     raised: list[AlertKind] = Field(default_factory=list)
+    timezone: str | None = None
+    spend_as_of: datetime | None = None
+
+    def live_seconds(self, now: datetime, day_seconds: float) -> float:
+        """Running time of the open run so far (0 when not running)."""
+        if self.run_started_at is None:
+            return 0.0
+        return wall_seconds(self.run_started_at, now, self.timezone, day_seconds)
 
     def running_days(self, now: datetime, day_seconds: float) -> Decimal:
-        live = (now - self.run_started_at).total_seconds() if self.run_started_at else 0.0
-        return Decimal(str(round((self.running_seconds + live) / day_seconds, 6)))
+        return Decimal(str(round((self.running_seconds + self.live_seconds(now, day_seconds)) / day_seconds, 6)))
+
+    def record_spend(self, spend_usd: Decimal, as_of: datetime | None) -> bool:
+        """Take a spend total unless a newer one was already taken (two rollups may race)."""
+        if as_of is not None and self.spend_as_of is not None and as_of < self.spend_as_of:
+            return False
+        self.spend_usd = spend_usd
+        self.spend_as_of = as_of or self.spend_as_of
+        return True
 
     def tranches_consumed(self) -> Decimal:
         return self.spend_usd / self.caps.tranche_size_usd
@@ -162,7 +205,7 @@ def seconds_to_next_time_mark(g: Governor, now: datetime, day_seconds: float) ->
     if g.run_started_at is None:
         return None
     cap_seconds = float(g.caps.time_cap_days) * day_seconds
-    elapsed = g.running_seconds + (now - g.run_started_at).total_seconds()
+    elapsed = g.running_seconds + g.live_seconds(now, day_seconds)
     marks = [(0.8, AlertKind.TIME_80), (0.9, AlertKind.TIME_90), (1.0, AlertKind.STOP_LOSS_TIME)]
     pending = [fraction * cap_seconds - elapsed for fraction, kind in marks if kind not in g.raised]
-    return max(0.0, min(pending)) if pending else None
+    return max(0.0, real_seconds_for(now, min(pending), g.timezone, day_seconds)) if pending else None

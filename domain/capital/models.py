@@ -1,4 +1,7 @@
-"""The V5 vocabulary: statuses, outcomes, canonical events and the entities' fields (LOCKED by the spec)."""
+"""Capital's vocabulary: statuses, outcomes, canonical events and the entities' fields.
+
+A fixed set: reports, imports and the database's checks depend on these exact values.
+"""
 
 from __future__ import annotations
 
@@ -144,7 +147,7 @@ class Product(ProductCreate):
 
 
 class CampaignCreate(Strict):
-    """A durable distribution thesis (V5 campaign fields)."""
+    """A durable distribution thesis: who sells what, through which channel, on which budget."""
 
     product_id: UUID
     name: Text
@@ -185,7 +188,7 @@ class BonusRule(BonusRuleCreate):
 
 
 class ExperimentCreate(Strict):
-    """A conversion hypothesis inside a campaign (V5 experiment fields and controls)."""
+    """A conversion hypothesis inside a campaign, with its caps and success events."""
 
     campaign_id: UUID
     name: Text
@@ -234,7 +237,7 @@ class Experiment(BaseModel):
 
 
 class EvaluationCreate(Strict):
-    """An explicit human decision about an experiment (V5 evaluation fields)."""
+    """An explicit human decision about an experiment: verdict, reason and next action."""
 
     capital_cap_usd: PositiveMoney
     time_cap_days: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=4)]

@@ -24,9 +24,9 @@ def parse_week(week: str) -> tuple[date, date]:
         raise InvalidInput(f"week must look like 2026-W48, not {week!r}", code="invalid_week")
     try:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError as exc:
-        raise InvalidInput(f"{week} is not an ISO week: {exc}", code="invalid_week") from exc
-    return monday, monday + timedelta(days=7)
+        return monday, monday + timedelta(days=7)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidInput(f"{week} is not an ISO week this calendar can hold: {exc}", code="invalid_week") from exc
 
 
 def week_of(day: date) -> str:

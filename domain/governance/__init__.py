@@ -1,1 +1,1 @@
-"""Governed change: the charter's 10-step contract lifecycle, as pure rules and models."""
+"""Governed change: from an issue to a reviewed, executed and audited contract, as pure rules and models."""

@@ -1,4 +1,4 @@
-"""Step 9: the auditor compares before and after against the contract's scope. Pure.
+"""The audit: compares before and after against the contract's scope. Pure.
 
 FAIL: a mutation outside the proposed changes, a proposed change not in effect, unhealthy or
 inconsistent health, a job that did not complete, or a step applied outside the window.
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.governance.changes import ProposedChange
+from domain.governance.changes import ProposedChange, scope_of
 from domain.governance.contracts import ActivationWindow
 from domain.governance.health import HealthSignal
 
@@ -53,26 +53,26 @@ def mutations(before: Snapshot, after: Snapshot) -> set[tuple[str, str]]:
 
 
 def _scope_failures(ev: AuditEvidence, before: Snapshot, after: Snapshot) -> list[str]:
-    scope = {(c.capability, c.key) for c in ev.proposed_changes}
+    scope = {(c.scope, c.key) for c in ev.proposed_changes}
     reasons = [f"unauthorized mutation of {cap}.{key}" for cap, key in sorted(mutations(before, after) - scope)]
     for change in ev.proposed_changes:
-        actual = after.get(change.capability, {}).get(change.key)
+        actual = after.get(change.scope, {}).get(change.key)
         if actual != change.value:
-            reasons.append(f"{change.capability}.{change.key} is {actual!r}, contract says {change.value!r}")
+            reasons.append(f"{change.scope}.{change.key} is {actual!r}, contract says {change.value!r}")
     return reasons
 
 
 def _health_failures(ev: AuditEvidence) -> tuple[list[str], list[str]]:
     """(fail reasons, missing-evidence reasons) from the health signals."""
-    by_capability = {s.capability: s for s in ev.health}
+    by_scope = {scope_of(s.capability, s.target): s for s in ev.health}
     fails: list[str] = []
     missing: list[str] = []
-    for capability in sorted({c.capability for c in ev.proposed_changes}):
-        signal = by_capability.get(capability)
+    for scope in sorted({c.scope for c in ev.proposed_changes}):
+        signal = by_scope.get(scope)
         if signal is None or signal.status == "UNKNOWN":
-            missing.append(f"no health evidence for {capability}")
+            missing.append(f"no health evidence for {scope}")
         elif signal.status == "UNHEALTHY":
-            fails.append(f"{capability} unhealthy: {'; '.join(signal.violations)}")
+            fails.append(f"{scope} unhealthy: {'; '.join(signal.violations)}")
     return fails, missing
 
 
@@ -97,7 +97,7 @@ def audit(ev: AuditEvidence) -> AuditResult:
 
 def next_after_audit(verdict: Verdict, resolution: Literal["rollout", "rollback"] | None = None
                      ) -> Literal["rollout", "rollback", "escalate"]:
-    """Step 10's rule: FAIL always rolls back; INCONCLUSIVE needs the founder's resolution."""
+    """Rollout or rollback after the audit: FAIL always rolls back; INCONCLUSIVE needs the founder's resolution."""
     if verdict == "FAIL":
         return "rollback"
     if verdict == "PASS":

@@ -4,21 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from domain.errors import InvalidInput
 
-JsonScalar = str | int | float | bool | None
+# A section and a field (`guardrails.max_daily_spend`) or one name (`budget_usd`).
+KEY_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
 
 
 class ProposedChange(BaseModel):
-    """Set one key of one capability's state to a value."""
+    """Set one key of one capability's state to a value; `target` names which instance (a tenant, a campaign)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     capability: str = Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_.-]*$")
-    key: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    value: JsonScalar
+    target: str | None = Field(default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+    key: str = Field(min_length=1, max_length=100, pattern=KEY_PATTERN)
+    value: JsonValue  # what the capability's executor accepts for `key` (a number, a list of dates, opening hours)
+
+    @property
+    def scope(self) -> str:
+        """What this change touches, as contracts are serialized and audited: capability[:target]."""
+        return scope_of(self.capability, self.target)
+
+
+def scope_of(capability: str, target: str | None) -> str:
+    """The scope key of a capability instance."""
+    return capability if target is None else f"{capability}:{target}"
+
+
+def split_scope(scope: str) -> tuple[str, str | None]:
+    """(capability, target) of a scope key (a capability name never holds a colon)."""
+    capability, _, target = scope.partition(":")
+    return capability, target or None
 
 
 class ProposedChanges(BaseModel):
@@ -31,6 +49,10 @@ class ProposedChanges(BaseModel):
     def capabilities(self) -> list[str]:
         """The capabilities these changes touch, sorted."""
         return sorted({c.capability for c in self.changes})
+
+    def scopes(self) -> list[str]:
+        """The capability instances these changes touch, sorted: all a contract may snapshot or restore."""
+        return sorted({c.scope for c in self.changes})
 
 
 _ADAPTER = TypeAdapter(ProposedChanges)
@@ -47,10 +69,9 @@ def parse_changes(raw: Any) -> ProposedChanges:
                            details={"errors": errors}) from exc
     seen: set[tuple[str, str]] = set()
     for change in parsed.changes:
-        if (change.capability, change.key) in seen:
-            raise InvalidInput(f"{change.capability}.{change.key} is changed twice",
-                               code="invalid_proposed_changes")
-        seen.add((change.capability, change.key))
+        if (change.scope, change.key) in seen:
+            raise InvalidInput(f"{change.scope}.{change.key} is changed twice", code="invalid_proposed_changes")
+        seen.add((change.scope, change.key))
     return parsed
 
 

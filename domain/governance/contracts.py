@@ -1,4 +1,4 @@
-"""Steps 4-6 and 10: contract states, what founder decisions each state allows, and timing."""
+"""Contracts: their states, what founder decisions each state allows, and timing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.errors import Conflict
 from domain.governance.validator import Severity
 
 RiskLevel = Literal["low", "medium", "high"]
@@ -40,15 +41,6 @@ _ALLOWED: dict[FounderAction, frozenset[ContractStatus]] = {
 }
 
 
-class Refusal(BaseModel):
-    """Why a founder decision is refused right now (code is machine-readable)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    code: str
-    message: str
-
-
 class ExecutionConstraints(BaseModel):
     """Limits the job executor must honour."""
 
@@ -71,18 +63,17 @@ class ActivationWindow(BaseModel):
         return self.start <= moment <= self.end
 
 
-def refusal_for(action: FounderAction, status: ContractStatus, *, now: datetime, expires_at: datetime,
-                current: bool) -> Refusal | None:
-    """None when `action` is allowed on a contract in `status`; otherwise why not."""
+def check_decision(action: FounderAction, status: ContractStatus, *, now: datetime, expires_at: datetime,
+                   current: bool) -> None:
+    """Refuses (Conflict, with why) unless `action` is allowed now on this contract version in `status`."""
     if not current:
-        return Refusal(code="contract_superseded", message="this contract version was superseded")
+        raise Conflict("this contract version was superseded", code="contract_superseded")
     if status not in _ALLOWED[action]:
         allowed = ", ".join(sorted(s.value for s in _ALLOWED[action]))
-        return Refusal(code="contract_wrong_state",
-                       message=f"cannot {action} a contract in {status.value}; allowed in: {allowed}")
+        raise Conflict(f"cannot {action} a contract in {status.value}; allowed in: {allowed}",
+                       code="contract_wrong_state")
     if status is ContractStatus.DRAFT and now >= expires_at:
-        return Refusal(code="contract_expired", message=f"the draft expired at {expires_at.isoformat()}")
-    return None
+        raise Conflict(f"the draft expired at {expires_at.isoformat()}", code="contract_expired")
 
 
 def risk_level(severity: Severity, capability_count: int) -> RiskLevel:

@@ -1,4 +1,4 @@
-"""Step 3: the eligibility engine. Binary, deterministic: MAY or MAY_NOT, with every reason."""
+"""The eligibility engine. Binary, deterministic: MAY or MAY_NOT, with every reason."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class EligibilityContext(BaseModel):
     blocking_scopes: list[str]
     threshold: float = Field(ge=0, le=1)
     manual_triage_types: list[str]
+    # What the capabilities' executors refuse in the proposed changes (a bad target, key or value).
+    change_problems: list[str] = Field(default_factory=list)
 
 
 class EligibilityVerdict(BaseModel):
@@ -42,7 +44,7 @@ def blocked_scopes(affected: Iterable[str], blocking: Iterable[str]) -> list[str
 
 
 def evaluate(proposal: ValidatedProposal, ctx: EligibilityContext) -> EligibilityVerdict:
-    """Apply the charter's four rules plus actionability; any failure means MAY_NOT."""
+    """Apply the four eligibility rules plus executability and actionability; any failure means MAY_NOT."""
     reasons: list[str] = []
     if proposal.confidence_score < ctx.threshold:
         reasons.append(f"confidence {proposal.confidence_score} below threshold {ctx.threshold}")
@@ -52,6 +54,8 @@ def evaluate(proposal: ValidatedProposal, ctx: EligibilityContext) -> Eligibilit
     blocked = blocked_scopes(proposal.affected_capabilities, ctx.blocking_scopes)
     if blocked:
         reasons.append(f"blocking governance signal active for: {', '.join(blocked)}")
+    if ctx.change_problems:
+        reasons.append("not executable: " + "; ".join(ctx.change_problems))
     if proposal.issue_type in ctx.manual_triage_types:
         reasons.append(f"issue type {proposal.issue_type} requires manual triage")
     if not proposal.proposed_changes or proposal.recommended_action != "create_contract":

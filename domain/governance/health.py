@@ -1,71 +1,75 @@
-"""Step 8: platform health. Per-capability checks and invariants from the registry decide health.
+"""Platform health: how a capability instance behaves after a change, against the window before it. Pure.
 
-Health is the authority: its signals are computed here from the state alone, never from what a job
-claims, and nothing downstream may override them.
+Each executor measures its capability at runtime (the kernel's next cycle, capital's invariants, the calls'
+events) over the window before the change and over the observation window after it; this module judges
+the two measures. Health is the authority: its signals come from these measures alone, never from what a
+job claims, and nothing downstream may override them.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 HealthStatus = Literal["HEALTHY", "UNHEALTHY", "UNKNOWN"]
-_TYPES: dict[str, tuple[type, ...]] = {"number": (int, float), "boolean": (bool,), "string": (str,)}
+# A bad-outcome rate (errors per call...) may rise by this much, absolute, before it counts as a regression.
+RATE_TOLERANCE = 0.15
 
 
-class CapabilityCheck(BaseModel):
-    """One invariant on one key of a capability's state."""
+class HealthMeasure(BaseModel):
+    """What one executor saw of one capability instance over one window.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    `problems` are faults present in the window (an invariant broken, a cycle refused); `rates` are
+    bad-outcome rates in [0, 1] (higher is worse), given only when the window has enough samples;
+    `evidence` is False when the window showed nothing to judge by.
+    """
 
-    key: str = Field(min_length=1, max_length=100)
-    required: bool = True
-    type: Literal["number", "boolean", "string"] | None = None
-    min: float | None = None
-    max: float | None = None
-    one_of: list[str | int | float | bool] | None = None
+    model_config = ConfigDict(frozen=True)
+
+    evidence: bool
+    problems: list[str] = Field(default_factory=list)
+    rates: dict[str, float] = Field(default_factory=dict)
+    figures: dict[str, JsonValue] = Field(default_factory=dict)
 
 
 class HealthSignal(BaseModel):
-    """The verdict on one capability after a change."""
+    """The verdict on one capability instance after a change, with both measures as its evidence."""
 
     model_config = ConfigDict(frozen=True)
 
     capability: str
+    target: str | None = None
     status: HealthStatus
     violations: list[str]
     checks_evaluated: int
+    evidence: dict[str, JsonValue] = Field(default_factory=dict)
 
 
-def _type_ok(value: Any, wanted: str) -> bool:
-    if wanted == "number" and isinstance(value, bool):
-        return False
-    return isinstance(value, _TYPES[wanted])
+def regressions(before: HealthMeasure | None, after: HealthMeasure) -> list[str]:
+    """What is worse after the change: new problems, and rates risen beyond the tolerance."""
+    known = set(before.problems) if before is not None else set()
+    worse = [p for p in after.problems if p not in known]
+    for name, rate in sorted(after.rates.items()):
+        prior = before.rates.get(name) if before is not None else None
+        if prior is not None and rate > prior + RATE_TOLERANCE:
+            worse.append(f"{name} rose from {prior:.0%} to {rate:.0%}")
+    return worse
 
 
-def _violations(check: CapabilityCheck, state: dict[str, Any]) -> list[str]:
-    if check.key not in state or state[check.key] is None:
-        return [f"{check.key} is missing"] if check.required else []
-    value = state[check.key]
-    if check.type and not _type_ok(value, check.type):
-        return [f"{check.key}={value!r} is not a {check.type}"]
-    out: list[str] = []
-    if check.min is not None and isinstance(value, int | float) and value < check.min:
-        out.append(f"{check.key}={value} below minimum {check.min}")
-    if check.max is not None and isinstance(value, int | float) and value > check.max:
-        out.append(f"{check.key}={value} above maximum {check.max}")
-    if check.one_of is not None and value not in check.one_of:
-        out.append(f"{check.key}={value!r} not one of {check.one_of}")
-    return out
-
-
-def evaluate_capability(capability: str, checks: list[CapabilityCheck], state: dict[str, Any] | None
-                        ) -> HealthSignal:
-    """HEALTHY when every check holds, UNHEALTHY on any violation, UNKNOWN without evidence."""
-    if state is None or not checks:
-        reason = "no state recorded" if state is None else "no health checks registered"
-        return HealthSignal(capability=capability, status="UNKNOWN", violations=[reason], checks_evaluated=0)
-    violations = [v for check in checks for v in _violations(check, state)]
-    return HealthSignal(capability=capability, status="UNHEALTHY" if violations else "HEALTHY",
-                        violations=violations, checks_evaluated=len(checks))
+def judge(capability: str, target: str | None, before: HealthMeasure | None, after: HealthMeasure) -> HealthSignal:
+    """UNHEALTHY on any regression, UNKNOWN without evidence after the change, else HEALTHY."""
+    worse = regressions(before, after)
+    evidence: dict[str, JsonValue] = {"before": before.model_dump(mode="json") if before else None,
+                                      "after": after.model_dump(mode="json")}
+    checks = len(after.problems) + len(after.rates) + (1 if after.evidence else 0)
+    if worse:
+        return HealthSignal(capability=capability, target=target, status="UNHEALTHY", violations=worse,
+                            checks_evaluated=checks, evidence=evidence)
+    if not after.evidence:
+        return HealthSignal(capability=capability, target=target, status="UNKNOWN",
+                            violations=["no runtime evidence in the observation window"] + after.problems,
+                            checks_evaluated=checks, evidence=evidence)
+    return HealthSignal(capability=capability, target=target, status="HEALTHY",
+                        violations=[f"already before the change: {p}" for p in after.problems],
+                        checks_evaluated=checks, evidence=evidence)

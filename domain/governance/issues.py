@@ -1,4 +1,4 @@
-"""Step 1: an issue as received from a proposal channel (CRM, support, ops alerts)."""
+"""An issue as received from a proposal channel (CRM, support, ops alerts)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from domain.text import SafeId, SafeJson
 
 IssueSource = Literal["crm_feedback", "support_ticket", "ops_alert"]
 
@@ -16,8 +18,8 @@ class IssueReceipt(BaseModel):
     """One delivery of an issue; idempotent on (source, external_id) when external_id is given."""
 
     source: IssueSource
-    external_id: str | None = Field(default=None, min_length=1, max_length=200)
-    raw_payload: dict[str, Any]
+    external_id: SafeId | None = None
+    raw_payload: SafeJson
 
 
 class IssueStatus(StrEnum):
@@ -59,7 +61,3 @@ def tenant_of(raw_payload: dict[str, Any]) -> UUID | None:
     except ValueError:
         return None
 
-
-def workflow_id_for(issue_id: UUID) -> str:
-    """The lifecycle workflow's id is derived from the issue id, so a start is idempotent."""
-    return f"contract-lifecycle-{issue_id}"

@@ -1,13 +1,13 @@
-"""Step 7 and the rollback: the steps a governance job applies, in order."""
+"""Governance jobs and their rollback: the steps a job applies, in order."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from domain.governance.audit import Snapshot
-from domain.governance.changes import JsonScalar, ProposedChange
+from domain.governance.changes import ProposedChange, scope_of, split_scope
 
 JobKind = Literal["execute", "rollback"]
 JobStatus = Literal["PENDING", "RUNNING", "COMPLETED", "FAILED"]
@@ -20,28 +20,31 @@ class JobStep(BaseModel):
 
     seq: int
     capability: str
+    target: str | None = None
     op: Literal["set", "restore"]
     key: str | None = None
-    value: JsonScalar = None
+    value: JsonValue = None
     state: dict[str, Any] | None = None
+    revision: JsonValue = None  # for `restore`: the executor's handle on the prior state (a version)
+
+    @property
+    def scope(self) -> str:
+        """The capability instance this step changes."""
+        return scope_of(self.capability, self.target)
 
 
 def execution_steps(changes: list[ProposedChange]) -> list[JobStep]:
     """One `set` step per proposed change, in the contract's order."""
-    return [JobStep(seq=i + 1, capability=c.capability, op="set", key=c.key, value=c.value)
+    return [JobStep(seq=i + 1, capability=c.capability, target=c.target, op="set", key=c.key, value=c.value)
             for i, c in enumerate(changes)]
 
 
-def rollback_steps(before: Snapshot, after: Snapshot) -> list[JobStep]:
-    """Restore every capability whose state differs from the snapshot taken before the job."""
-    changed = sorted(c for c in set(before) | set(after) if before.get(c) != after.get(c))
-    return [JobStep(seq=i + 1, capability=c, op="restore", state=dict(before.get(c, {})))
-            for i, c in enumerate(changed)]
+def rollback_steps(before: Snapshot, after: Snapshot, scopes: list[str] | None = None) -> list[JobStep]:
+    """Restore every scope (of `scopes`, when given) whose state differs from the snapshot taken before the job.
 
-
-def apply(state: dict[str, Any], step: JobStep) -> dict[str, Any]:
-    """The state after one step."""
-    if step.op == "restore":
-        return dict(step.state or {})
-    assert step.key is not None
-    return {**state, step.key: step.value}
+    Only the contract's own scopes: a rollback never undoes another contract's change elsewhere.
+    """
+    candidates = set(before) | set(after) if scopes is None else set(scopes)
+    changed = sorted(s for s in candidates if before.get(s) != after.get(s))
+    return [JobStep(seq=i + 1, capability=split_scope(s)[0], target=split_scope(s)[1], op="restore",
+                    state=dict(before.get(s, {}))) for i, s in enumerate(changed)]

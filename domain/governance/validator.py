@@ -1,4 +1,4 @@
-"""Step 2: the validator turns a raw payload into an advisory proposal. It decides nothing.
+"""The validator turns a raw payload into an advisory proposal. It decides nothing.
 
 The port lets another validator be plugged in later; the rule-based one is pure and deterministic.
 Its output is data only: it has no way to create contracts, change state or decide eligibility.
@@ -28,7 +28,7 @@ class ValidatorInput(BaseModel):
 
 
 class ValidatedProposal(BaseModel):
-    """The validator's advisory output (the charter's six fields, plus the parsed changes)."""
+    """The validator's advisory output: severity, confidence, scope and the parsed changes."""
 
     model_config = ConfigDict(frozen=True)
 

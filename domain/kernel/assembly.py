@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from domain.capabilities import CAPITAL_CAMPAIGN, KERNEL_POLICY
 from domain.kernel.ingest import reject_nul
 from domain.kernel.inputs import CfoGuardrails, Guardrails, KernelConfig, Targets
 from domain.kernel.outputs import Action, KernelOutput
@@ -88,6 +90,13 @@ class Deviation:
     deviation_pct: float
 
 
+def trailing_start(before: date, days: int) -> date:
+    """The first day of the `days` before `before`; the calendar's first day when that reaches past it."""
+    if (before - date.min).days < days:
+        return date.min
+    return before - timedelta(days=days)
+
+
 def deviation(metric_id: str, value: float, trailing: Sequence[float], threshold_pct: float,
               min_points: int) -> Deviation | None:
     """|value - mean| / |mean| x 100 > threshold_pct over at least `min_points` trailing values.
@@ -117,3 +126,34 @@ def governed_actions(output: KernelOutput) -> list[Action]:
         return a.type in GOVERNED_TYPES or a.owner_subsystem == "pricing" or (spend is not None and spend > 0)
 
     return [a for a in output.actions if governed(a)]
+
+
+# Campaign fields an action changes -> the key capital.campaign executes them as.
+_CAMPAIGN_KEYS = {"budget_total": "budget_usd", "status": "status"}
+
+
+def _uuid(value: Any) -> str | None:
+    try:
+        return str(UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def governed_change(action: dict[str, Any], tenant_id: str, policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The governed capability change an action asks for, when a domain here executes it; else None.
+
+    A campaign's budget or status -> `capital.campaign` (the campaign is capital's: the cycle read it from
+    there). More daily budget into a channel -> `kernel.policy` `guardrails.max_daily_spend`, scaled by the
+    multiplier: the ceiling the kernel plans every later action's spend against.
+    """
+    change = action.get("proposed_change") or {}
+    field, new = change.get("field"), change.get("new_value")
+    entity = action.get("target_entity") or {}
+    campaign = _uuid(entity.get("id")) if entity.get("type") == "campaign" else None
+    if action.get("owner_subsystem") == "campaigns" and campaign and field in _CAMPAIGN_KEYS:
+        return {"capability": CAPITAL_CAMPAIGN, "target": campaign, "key": _CAMPAIGN_KEYS[field], "value": new}
+    ceiling = ((policy or {}).get("guardrails") or {}).get("max_daily_spend")
+    if field == "daily_budget_multiplier" and isinstance(new, int | float) and isinstance(ceiling, int | float):
+        return {"capability": KERNEL_POLICY, "target": tenant_id, "key": "guardrails.max_daily_spend",
+                "value": round(float(ceiling) * float(new), 2)}
+    return None

@@ -1,6 +1,7 @@
-"""The metric dictionary and the executor map: data, seeded into tables by the 0004_kernel migration.
+"""The metric dictionary and the executor map: data the kernel reads from tables.
 
-The kernel receives both as arguments (loaded from the tables); these seeds are the defaults.
+The kernel receives both as arguments (loaded from the tables); these are the defaults, which the
+0004_kernel migration seeded as a frozen copy (a test keeps the two equal).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Ingestion commands: what `POST /v1/metrics`, `/v1/revenue-events`, `/v1/opportunities` and
-`/v1/kernel/action-results` accept. Refused here (a 422, never a database error): NUL characters,
-which Postgres text cannot hold, and numbers beyond the stored precision (metric values below 1e18,
-money below 1e16 in magnitude).
+`/v1/kernel/action-results` accept. Refused here (a 422, never a database error): NUL characters
+and lone surrogates, which Postgres text cannot hold (domain.text), and numbers beyond the stored
+precision (metric values below 1e18, money below 1e16 in magnitude).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.kernel.inputs import ActionResult, MetricPoint, Opportunity, RevenueEvent
+from domain.text import find_bad_value
 
 BATCH = 20_000
 MAX_METRIC = 1e18
@@ -20,17 +21,11 @@ MAX_MONEY = Decimal("1e16")
 _T = TypeVar("_T")
 
 
-def reject_nul(value: Any, path: str = "") -> None:
-    """Raise ValueError naming the first string (key or value) with a NUL character."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError(f"NUL character in {path or 'body'}")
-    if isinstance(value, dict):
-        for k, v in value.items():
-            reject_nul(k, path)
-            reject_nul(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            reject_nul(v, f"{path}[{i}]")
+def reject_nul(value: Any) -> None:
+    """Raise ValueError naming the first string, number or level Postgres cannot store (domain.text's rule)."""
+    bad = find_bad_value(value)
+    if bad is not None:
+        raise ValueError(f"{bad.message} ({bad.problem.value})")
 
 
 class _Batch(BaseModel):

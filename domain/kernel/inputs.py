@@ -1,4 +1,4 @@
-"""`KernelInput`, field for field as in the contract (kernel-io-contract-v1.1.md, Input Payload Schema).
+"""`KernelInput`: the kernel's input payload, field for field as its I/O contract defines it.
 
 Optional contract fields (`x?: T`) are `T | None = None`; an absent field and `null` mean the same.
 Business rules (input validation rules 1-6) live in `domain.kernel.validation`, not here, so a
@@ -55,7 +55,7 @@ class Guardrails(BaseModel):
 
 
 class CfoGuardrails(BaseModel):
-    """CFO guardrails the gates are evaluated from (v1.1)."""
+    """CFO guardrails the gates are evaluated from."""
 
     model_config = CONTRACT
     payback_target_months: float
@@ -114,7 +114,7 @@ class Opportunity(BaseModel):
 
 
 class EconomicDeltas(BaseModel):
-    """Economic deltas a prior action produced (v1.1)."""
+    """Economic deltas a prior action produced."""
 
     model_config = CONTRACT
     delta_cac: float | None = None

@@ -96,7 +96,7 @@ class ExpectedImpact(BaseModel):
 
 
 class EconomicImpact(BaseModel):
-    """Expected economic impact (v1.1)."""
+    """Expected economic impact."""
 
     model_config = CONTRACT
     delta_cac: float | None = None

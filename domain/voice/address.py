@@ -15,12 +15,28 @@ from domain.voice.address_data import (
     state_for_postcode,
 )
 from domain.voice.name import title_case_name
-from domain.voice.spoken import NUMBER_WORDS, ParseResult, failure, normalise, say_digits, spoken_digits, success
+from domain.voice.spoken import (
+    HOMOPHONES,
+    NUMBER_WORDS,
+    ParseResult,
+    drop_asides,
+    failure,
+    normalise,
+    say_digits,
+    spoken_digits,
+    strip_courtesy,
+    success,
+)
 
-_TOKEN = re.compile(r"\d+[a-z]?|[a-z]+(?:['-][a-z]+)*|/")
+_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|\d+[a-z]?|[a-z]+(?:['-][a-z]+)*|/")
+_ORDINAL_NUMBER = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _UNIT_WORDS = {"unit", "flat", "apartment", "apt", "suite", "shop", "villa", "townhouse"}
 _NUMBER_LEADS = {"number", "no", "lot"}
 _SLASH = {"/", "slash", "stroke"}
+# Said around the suburb and postcode, never part of them: "Sydney, it's 2000", "Newtown, postcode 2042".
+_NOT_SUBURB = {"it's", "its", "it", "is", "that's", "thats", "postcode", "post", "code", "um", "uh", "er",
+               "yeah", "yep", "in", "suburb"}  # fmt: skip
+_FIELDS = {"suburb", "postcode", "post"}
 _WEAK_TYPES = {"Bay", "Glen", "Cove", "Vw", "Hts", "Gdns", "Rdge", "Rise", "Mews", "Loop", "Row", "Wlk", "Track",
                "Crst", "Cir", "Sq", "Trl", "Tpke", "Prom"}  # fmt: skip
 
@@ -52,7 +68,14 @@ class Address(BaseModel):
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalise(text))
+    """Words and numbers; "to slash 15" is "2 / 15" (a recogniser writes the homophone)."""
+    tokens = _TOKEN.findall(normalise(strip_courtesy(drop_asides(text))))
+    # "four eight seven oh" written "487O": a postcode, not house number 487 with a letter O.
+    tokens = [t[:3] + "0" if re.fullmatch(r"\d{3}o", t) else t for t in tokens]
+    for i, token in enumerate(tokens[:-1]):
+        if token in HOMOPHONES and tokens[i + 1] in _SLASH:
+            tokens[i] = HOMOPHONES[token]
+    return tokens
 
 
 def _is_num(token: str) -> bool:
@@ -76,12 +99,14 @@ def address_parts(text: str) -> Address | str:
     tokens = tokens[start:]
     end = _number_end(tokens)
     unit, number = _split_number(tokens[:end])
-    if not number:
+    if not number or number.rstrip("ABCDEFGH") == "0":
         return "missing_number"
     type_at = _street_type_index(tokens, end)
     if type_at is None:
         return "missing_street_type"
     street = " ".join(title_case_name(t) for t in tokens[end:type_at])
+    if not _has_word(tokens[end:type_at]):
+        return "missing_street_type"  # "15 Street": the street's name was not heard
     return _tail(tokens[type_at + 1 :], unit, number, street, STREET_TYPES[tokens[type_at]])
 
 
@@ -100,6 +125,8 @@ def _number_end(tokens: list[str]) -> int:
             break
         written = written or tokens[i][:1].isdigit()
         i += 1
+        if re.fullmatch(r"\d+[a-z]", tokens[i - 1]):
+            return i  # "15b": the letter ends the number
     if i < len(tokens) and len(tokens[i]) == 1 and tokens[i] in "abcdefgh" and i + 2 < len(tokens):
         i += 1  # "fifteen b smith street"
     return i
@@ -126,13 +153,26 @@ def _num(tokens: list[str]) -> str:
     suffix, clean = "", []
     for t in tokens:
         m = re.fullmatch(r"(\d+)([a-z])", t)
-        if m:
+        if ordinal := _ORDINAL_NUMBER.fullmatch(t):
+            clean.append(ordinal.group(1))  # "15th Smith Street": a recogniser's "fifteen" before a name
+        elif m:
             clean.append(m.group(1))
             suffix = m.group(2).upper()
         else:
             clean.append(t)
-    digits = spoken_digits(clean).lstrip("+")
+    digits = spoken_digits(_written_hundreds(clean)).lstrip("+")
     return (digits.lstrip("0") or "0") + suffix if digits else ""
+
+
+def _written_hundreds(tokens: list[str]) -> list[str]:
+    """E.g. "100 and 18" -> "118": a recogniser writes "one hundred and eighteen" as two numbers."""
+    out: list[str] = []
+    for t in tokens:
+        if len(out) >= 2 and out[-1] == "and" and re.fullmatch(r"[1-9]\d?00", out[-2]) and re.fullmatch(r"\d{1,2}", t):
+            out[-2:] = [str(int(out[-2]) + int(t))]
+        else:
+            out.append(t)
+    return out
 
 
 def _street_type_index(tokens: list[str], name_start: int) -> int | None:
@@ -154,11 +194,31 @@ def _find_state(tokens: list[str]) -> tuple[int, int, str] | None:
     return found
 
 
+def _has_word(tokens: list[str]) -> bool:
+    """A name needs a word of two letters or more ("Wallaby", "Ng"), not only numbers and single letters."""
+    return any(sum(ch.isalpha() for ch in t) >= 2 for t in tokens)
+
+
+def _suburb_words(tokens: list[str]) -> list[str]:
+    """The suburb's own words: "the suburb is Newtown, it's" -> Newtown; "Bay of Fires", "The Rocks" stay whole."""
+    said = [t for k, t in enumerate(tokens) if not (t == "the" and k + 1 < len(tokens) and tokens[k + 1] in _FIELDS)]
+    words = [t for t in said if t != "and" and any(ch.isalpha() for ch in t)]
+    if not _has_word(words):
+        return []
+    while words and words[0] in _NOT_SUBURB:
+        words = words[1:]
+    while words and words[-1] in _NOT_SUBURB:
+        words = words[:-1]
+    return words
+
+
 def _tail(tokens: list[str], unit: str, number: str, street: str, street_type: str) -> Address | str:
     """Suburb, state and postcode after the street type."""
     state_at = _find_state(tokens)
     state = state_at[2] if state_at else ""
     before = tokens[: state_at[0]] if state_at else tokens
+    if state_at and before and before[-1] == "the":
+        before = before[:-1]  # "Braddon, the ACT": the article is the state's, not the suburb's
     after = tokens[state_at[1] :] if state_at else []
     postcode = spoken_digits(after)
     if len(postcode) == 3 and state in ("NT", "ACT"):
@@ -168,7 +228,7 @@ def _tail(tokens: list[str], unit: str, number: str, street: str, street_type: s
         while split > 0 and _is_num(before[split - 1]) and len(spoken_digits(before[split - 1 :])) <= 4:
             split -= 1
         postcode, before = spoken_digits(before[split:]), before[:split]
-    suburb = " ".join(title_case_name(t) for t in before if t != "and")
+    suburb = " ".join(title_case_name(t) for t in _suburb_words(before))
     if not suburb:
         return "missing_suburb"
     if not postcode:

@@ -29,6 +29,7 @@ STATE_NAMES: dict[str, str] = {
     **{code.lower(): code for code in STATE_FULL},
     "n s w": "NSW", "vic": "VIC", "q l d": "QLD", "queensland": "QLD", "w a": "WA", "s a": "SA", "tassie": "TAS",
     "tas": "TAS", "a c t": "ACT", "n t": "NT", "victoria": "VIC", "tasmania": "TAS", "canberra act": "ACT",
+    "and sw": "NSW", "n sw": "NSW",
 }  # fmt: skip
 
 # Australia Post ranges (inclusive); PO box and large-user ranges included.

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.voice import phrasing
 from domain.voice.address import parse_address
-from domain.voice.confirm import Answer, is_decline, is_hold, is_repeat_request, read_confirmation
+from domain.voice.confirm import Answer, is_decline, is_hold, is_refusal, is_repeat_request, read_confirmation
 from domain.voice.datetime_capture import parse_date_time
 from domain.voice.email import parse_email
 from domain.voice.hints import stt_hints
@@ -28,6 +28,12 @@ __all__ = [
 # About a minute of speech; longer turns are cut so one turn can never hold up the real-time loop.
 MAX_TURN_CHARS = 800
 Outcome = Literal["ask", "readback", "confirmed", "repair", "reprompt", "escalate", "skip"]
+# Errors that mean "part of it is missing": the caller is asked for the rest, and the next turn adds to this one.
+INCOMPLETE: dict[CaptureKind, frozenset[str]] = {
+    CaptureKind.PHONE: frozenset({"missing_area_code", "too_short", "invalid_number"}),
+    CaptureKind.EMAIL: frozenset({"missing_at", "missing_local_part", "missing_domain_suffix"}),
+    CaptureKind.ADDRESS: frozenset({"missing_suburb", "missing_postcode", "missing_street_type"}),
+}
 
 
 class CaptureConfig(BaseModel):
@@ -70,6 +76,7 @@ class CaptureState(BaseModel):
     value: str | None = None
     attempts: int = 0
     reprompts: int = 0
+    partial: str = ""  # an answer that lacked a part ("42 Wallaby Way, Sydney"): the next turn completes it
 
 
 class CaptureStep(BaseModel):
@@ -113,9 +120,11 @@ def bounded(turn: CallerTurn) -> CallerTurn:
 def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: datetime, tz: str) -> CaptureStep:
     if not turn.text.strip() and not _digits(turn.dtmf):
         return _reprompt(config, state, phrasing.not_heard(config.kind))
-    if not config.required and turn.text.strip() and is_decline(turn.text) and not turn.dtmf:
+    refused = not turn.dtmf and is_refusal(turn.text)
+    if not config.required and turn.text.strip() and (is_decline(turn.text) or refused) and not turn.dtmf:
         return _fail(config, state, "declined", outcome="skip")
-    result = _parse_turn(config.kind, state, turn, now, tz)
+    result, partial = (ParseResult(ok=False, error="refused"), "") if refused else _parse_turn(
+        config.kind, state, turn, now, tz)
     if not result.ok and not turn.dtmf and is_hold(turn.text):
         return _reprompt(config, state, phrasing.take_your_time())
     if not result.ok and not turn.dtmf and is_repeat_request(turn.text):
@@ -123,7 +132,7 @@ def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: d
     if result.ok and result.value is not None:
         return _read_back(state, result, [_event("capture.parsed", state, ok=True, candidate=result.value)])
     attempts = state.attempts + 1
-    failed = state.model_copy(update={"attempts": attempts})
+    failed = state.model_copy(update={"attempts": attempts, "partial": partial})
     event = _event("capture.parsed", state, ok=False, error=result.error)
     if attempts >= config.max_attempts:
         return _fail(config, failed, result.error or "unparsed", lead=[event])
@@ -131,16 +140,38 @@ def _asking(config: CaptureConfig, state: CaptureState, turn: CallerTurn, now: d
     return CaptureStep(state=failed, say=say, outcome="reprompt", events=[event])
 
 
-def _parse_turn(kind: CaptureKind, state: CaptureState, turn: CallerTurn, now: datetime, tz: str) -> ParseResult:
+def _parse_turn(
+    kind: CaptureKind, state: CaptureState, turn: CallerTurn, now: datetime, tz: str
+) -> tuple[ParseResult, str]:
+    """What the turn yields, with what to keep for the next turn when a part is still missing."""
     ops = OPS[kind]
     if kind is CaptureKind.PHONE and _digits(turn.dtmf):
-        return parse_phone_dtmf(turn.dtmf)
+        return parse_phone_dtmf(turn.dtmf), ""
     result = ops.parse(turn.text, now, tz)
-    if not result.ok and state.candidate is not None:
+    if result.ok:
+        return result, ""
+    incomplete = INCOMPLETE.get(kind, frozenset())
+    keep = " ".join(turn.text.split()) if result.error in incomplete else ""
+    for joined in _joined(kind, state, turn):
+        completed = ops.parse(joined, now, tz)
+        if completed.ok:
+            return completed, ""
+        if not keep and completed.error in incomplete:
+            result, keep = completed, joined  # "42 Wallaby Way" then "Sydney": the postcode is still to come
+    if state.candidate is not None:
         repaired = ops.repair(state.candidate, turn.text, now, tz)
         if repaired.ok:
-            return repaired
-    return result
+            return repaired, ""
+    return result, keep[-MAX_TURN_CHARS:]
+
+
+def _joined(kind: CaptureKind, state: CaptureState, turn: CallerTurn) -> list[str]:
+    """The earlier, incomplete answer with this turn after it (and, for an area code said last, before it)."""
+    if not state.partial or not turn.text.strip():
+        return []
+    text = " ".join(turn.text.split())
+    joined = [f"{state.partial} {text}"]
+    return [*joined, f"{text} {state.partial}"] if kind is CaptureKind.PHONE else joined
 
 
 def _confirming(
@@ -184,14 +215,15 @@ def _rejected(config: CaptureConfig, state: CaptureState, correction: ParseResul
     if correction is not None and correction.value is not None:
         repaired = _event("capture.repaired", state, before=state.candidate, after=correction.value)
         return _read_back(rejected, correction, [event, repaired], outcome="repair")
-    asking = rejected.model_copy(update={"phase": CapturePhase.ASKING})
+    asking = rejected.model_copy(update={"phase": CapturePhase.ASKING, "partial": ""})
     return CaptureStep(state=asking, say=phrasing.ask_again(config.kind), outcome="repair", events=[event])
 
 
 def _read_back(
     state: CaptureState, result: ParseResult, events: list[dict[str, Any]], outcome: Outcome = "readback"
 ) -> CaptureStep:
-    new = state.model_copy(update={"phase": CapturePhase.CONFIRMING, "candidate": result.value, "reprompts": 0})
+    update = {"phase": CapturePhase.CONFIRMING, "candidate": result.value, "reprompts": 0, "partial": ""}
+    new = state.model_copy(update=update)
     readback = _event("capture.readback", new, candidate=result.value, text=result.readback)
     return CaptureStep(
         state=new, say=phrasing.readback(state.kind, result.readback), outcome=outcome, events=[*events, readback]

@@ -86,7 +86,8 @@ def read_confirmation(text: str) -> ConfirmReading:
             return ConfirmReading(answer=Answer.NO, rest=rest)
     for phrase in sorted(YES_PHRASES, key=len, reverse=True):
         if _starts_with(cleaned, phrase):
-            return ConfirmReading(answer=Answer.YES, rest=_rest(text, phrase))
+            rest = _rest(text, phrase)  # "yeah, spot on" / "yep, that's the one": agreement twice, no correction
+            return ConfirmReading(answer=Answer.YES, rest="" if _is_only_agreement(rest) else rest)
     return _anywhere(cleaned, text)
 
 
@@ -102,6 +103,15 @@ def _anywhere(cleaned: str, text: str) -> ConfirmReading:
     if said_yes and not said_no:
         return ConfirmReading(answer=Answer.YES, rest="")
     return ConfirmReading(answer=Answer.UNCLEAR, rest=text.strip())
+
+
+_COURTESY = re.compile(r"(?:\s*\b(?:thanks|thank you|cheers|mate|please|ta)\b)+$")
+
+
+def _is_only_agreement(rest: str) -> bool:
+    """What follows a yes only agrees again ("spot on", "the one", "correct, thanks")."""
+    cleaned = _COURTESY.sub("", _clean(rest)).strip()
+    return not cleaned or _is_only_yes(cleaned)
 
 
 def _is_only_yes(rest: str) -> bool:
@@ -143,6 +153,20 @@ _PERSON = re.compile(
     r"\b(?:speak|talk|put me through) (?:to|with) (?:a |an |the )?(?:real |actual )?(?:person|human|someone|somebody|"
     r"operator|agent|manager|staff|receptionist)\b|\b(?:real person|human being|an operator)\b"
 )
+
+
+_REFUSAL = re.compile(
+    r"\b(?:not (?:telling|giving|saying)|won't (?:tell|give|say)|(?:mind|none of) your (?:own )?business|forget it|"
+    r"get lost|go away|leave me alone|stop asking|shut up|piss off|bugger off|rack off|get stuffed|stupid|useless|"
+    r"idiot|ridiculous)\b"
+)
+
+
+def is_refusal(text: str) -> bool:
+    """The caller refuses or abuses ("I'm not telling you that", "get lost, you stupid machine"): it answers
+    nothing, so it never becomes a value or picks an option.
+    """
+    return bool(_REFUSAL.search(_clean(text)))
 
 
 def is_repeat_request(text: str) -> bool:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.voice.datetime_parts import Parts, extract
 from domain.voice.datetime_words import ordinal
-from domain.voice.spoken import ParseResult, failure, success
+from domain.voice.spoken import ParseResult, failure, normalise, success
 
 PART_HOURS = {"morning": 9, "lunch": 12, "lunchtime": 12, "arvo": 14, "afternoon": 14, "evening": 18, "tonight": 19,
               "night": 19}  # fmt: skip
@@ -21,6 +21,8 @@ _PM_PARTS = {"arvo", "afternoon", "evening", "tonight", "night"}
 PART_ENDS = {"morning": 12, "lunch": 14, "lunchtime": 14, "arvo": 17, "afternoon": 17, "evening": 21, "tonight": 22,
              "night": 22}  # fmt: skip
 HORIZON = timedelta(days=366)
+# What the caller rules out: "Friday, not Thursday", "no, 4pm not 3pm", "not Wednesday, Thursday", "instead of 3".
+_NOT_THIS = re.compile(r"\b(?:not|instead of|rather than)\b[^,.;!?]*")
 
 
 def _zone(timezone: str) -> ZoneInfo | None:
@@ -101,7 +103,7 @@ def parse_date_time(text: str, now: datetime, timezone: str) -> ParseResult:
     iso = _iso(text, zone)
     if iso is not None:
         return _validated(iso.isoformat(), local) if iso > local else failure("in_past")
-    return resolve(extract(text, local.date()), now, zone)
+    return resolve(extract(_NOT_THIS.sub(" ", normalise(text)), local.date()), now, zone)
 
 
 def _iso(text: str, zone: ZoneInfo) -> datetime | None:
@@ -120,7 +122,7 @@ def repair_date_time(candidate: str, text: str, now: datetime, timezone: str) ->
     zone = _zone(timezone)
     if zone is None:
         return failure("bad_timezone")
-    parts = extract(text, _local_now(now, zone).date())
+    parts = extract(_NOT_THIS.sub(" ", normalise(text)), _local_now(now, zone).date())
     if parts.error:
         return failure(parts.error)
     old = _candidate(candidate, zone)

@@ -20,9 +20,12 @@ _IN_DAYS = re.compile(r"\bin (\d{1,2}|a) (days?|weeks?|fortnight)\b")
 _MERIDIEM = re.compile(r"\b(\d{1,2})(?:[: ]?(\d{2}))? ?(am|pm)\b")
 _HALF = re.compile(r"\bhalf (\d{1,2})\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+# A recogniser writes "ten thirty" as "1030", "330" or "11 30": read after "at", "around", ...
+_AT = r"\b(?:at|around|about|after|from|by|say)"
+_RUN_CLOCK = re.compile(rf"{_AT} (1[0-2]|0?[1-9]) ?([0-5]\d)\b(?! ?(?:(?:st|nd|rd|th|minutes?)\b|/))")
 _PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})(?: minutes)? (past|to|after) (\d{1,2})\b")
 _OCLOCK = re.compile(r"\b(\d{1,2}) ?oclock\b")
-_BARE_HOUR = re.compile(r"\b(?:at|around|about|after|from|by|say) (\d{1,2})\b(?! ?(?:st|nd|rd|th|/|days?|weeks?))")
+_BARE_HOUR = re.compile(rf"{_AT} (\d{{1,2}})\b(?! ?(?:(?:st|nd|rd|th|days?|weeks?)\b|/))")
 _PART = re.compile(r"\b(morning|lunchtime|lunch|arvo|afternoon|evening|tonight|night)\b")
 _NOON = re.compile(r"\b(noon|midday)\b")
 
@@ -68,6 +71,17 @@ def _weekday(today: date, m: re.Match[str]) -> date:
     return today + timedelta(days=ahead)
 
 
+def _weekday_on(today: date, weekday: int, number: int) -> date | str:
+    """E.g. "Tuesday the 8th": the next 8th of a month (within a year) that falls on a Tuesday."""
+    month = today.replace(day=1)
+    for _ in range(13):
+        found = _safe_date(month.year, month.month, number)
+        if found is not None and found >= today and found.weekday() == weekday:
+            return found
+        month = (month + timedelta(days=32)).replace(day=1)
+    return "invalid_date"
+
+
 def _in_days(today: date, m: re.Match[str]) -> date:
     count = 1 if m.group(1) == "a" else int(m.group(1))
     unit = m.group(2)
@@ -91,19 +105,24 @@ def _day(said: str, today: date) -> date | str | None:
         return today + timedelta(days=1)
     if re.search(r"\b(today|tonight|this (morning|arvo|afternoon|evening))\b", said):
         return today
+    if (m := _WEEKDAY.search(said)) and (bare := _BARE_DAY.search(said)):
+        return _weekday_on(today, WEEKDAYS[m.group(2)], int(bare.group(1) or bare.group(2)))
     if m := _WEEKDAY.search(said):
         return _weekday(today, m)
     if m := _IN_DAYS.search(said):
         return _in_days(today, m)
     if m := _BARE_DAY.search(said):
-        number = int(m.group(1) or m.group(2))
-        month_start = today.replace(day=1)
-        nxt = (month_start + timedelta(days=32)).replace(day=1)
-        found = _safe_date(today.year, today.month, number)
-        if found is None or found < today:
-            found = _safe_date(nxt.year, nxt.month, number)
-        return found or "invalid_date"
+        return _next_day_numbered(today, int(m.group(1) or m.group(2)))
     return None
+
+
+def _next_day_numbered(today: date, number: int) -> date | str:
+    """E.g. "the 8th": this month's 8th, or next month's once it has gone."""
+    nxt = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    found = _safe_date(today.year, today.month, number)
+    if found is None or found < today:
+        found = _safe_date(nxt.year, nxt.month, number)
+    return found or "invalid_date"
 
 
 def _clock(said: str) -> tuple[int, int, str | None] | str | None:
@@ -118,7 +137,7 @@ def _clock(said: str) -> tuple[int, int, str | None] | str | None:
         if m.group(2) == "to":
             return (hour - 1) % 12 or 12, 60 - amount, None
         return hour, amount, None
-    if m := _CLOCK.search(said):
+    if m := _CLOCK.search(said) or _RUN_CLOCK.search(said):
         return int(m.group(1)), int(m.group(2)), None
     if m := _HALF.search(said):
         return int(m.group(1)), 30, None  # "half two" is 2:30

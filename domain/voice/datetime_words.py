@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.voice.spoken import DIGIT_WORDS, TEENS, TENS, normalise, words_to_number
+from domain.voice.spoken import DIGIT_WORDS, TEENS, TENS, drop_asides, normalise, strip_preamble, words_to_number
 
 MONTHS: dict[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -72,7 +72,7 @@ def _cardinals(said: str) -> str:
 
 def compact(text: str) -> str:
     """Lowercase, drop punctuation, unify am/pm and o'clock, and turn number words into digits."""
-    said = normalise(text)
+    said = normalise(drop_asides(strip_preamble(text)))
     said = re.sub(r"\b([ap])\.? ?m\b\.?", r"\1m", said)
     said = said.replace("o'clock", "oclock").replace("o clock", "oclock")
     said = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", said)
@@ -80,4 +80,5 @@ def compact(text: str) -> str:
     said = re.sub(r"(\d)[-.](\d)", r"\1/\2", said)
     said = re.sub(r"[^a-z0-9:/ ]+", " ", said.replace("'", ""))
     said = " ".join(said.split())
-    return _cardinals(_ordinals(said))
+    said = _cardinals(_ordinals(said))
+    return re.sub(r"\b(half|quarter|\d{1,2}) pass(?:ed)? (?=\d)", r"\1 past ", said)  # "half pass 2", as written

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
-from domain.voice.spoken import DIGIT_WORDS, ParseResult, failure, normalise, say_digits, spelled_letter, success
+from domain.voice.spoken import (
+    DIGIT_WORDS,
+    TEENS,
+    TENS,
+    ParseResult,
+    failure,
+    normalise,
+    say_digits,
+    spelled_letter,
+    strip_courtesy,
+    strip_preamble,
+    success,
+)
 
 PROVIDERS: dict[str, str] = {
     "gmail": "gmail.com", "googlemail": "googlemail.com", "hotmail": "hotmail.com", "outlook": "outlook.com",
@@ -13,7 +26,14 @@ PROVIDERS: dict[str, str] = {
     "internode": "internode.on.net", "westnet": "westnet.com.au", "ozemail": "ozemail.com.au",
     "protonmail": "protonmail.com", "proton": "proton.me", "telstra": "telstra.com",
 }  # fmt: skip
-_ALIASES = {"geemail": "gmail", "gmale": "gmail", "hotmale": "hotmail", "i cloud": "icloud", "big pond": "bigpond"}
+_ALIASES = {"geemail": "gmail", "gmale": "gmail", "hotmale": "hotmail", "i cloud": "icloud", "big pond": "bigpond",
+            "hot mail": "hotmail", "g-mail": "gmail", "g mail": "gmail", "gee mail": "gmail", "out look": "outlook",
+            "opt us net": "optusnet", "optus net": "optusnet", "ya hoo": "yahoo"}  # fmt: skip
+# "my email address is ...", "you can email me at ...": everything up to here is not the address.
+_LEAD_IN = re.compile(
+    r"^.*?\b(?:e-?mail(?: address)?(?:'s| is| was| would be| will be)|e-?mail me (?:at|on)|reach me (?:at|on))\b[\s,:]*"
+)
+_DASHED_LETTERS = re.compile(r"^[a-z](?:-[a-z])+$")
 _SYMBOLS = {
     "at": "@", "@": "@", "dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-", "hyphen": "-",
     "minus": "-", "plus": "+",
@@ -34,11 +54,15 @@ _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$"
 _LITERAL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,24}")
 _ONSETS = ("bl br ch cl cr dr fl fr gl gr kn ph pl pr qu sc sh sk sl sm sn sp st sw th tr tw wh wr "
            "sch str spr scr thr shr chr squ").split()  # fmt: skip
+# Providers long enough to find inside a run-together transcript or to recognise with a letter misheard.
+_BIG_PROVIDERS = sorted((p for p in PROVIDERS if len(p) >= 5), key=len, reverse=True)
+_GLUED = re.compile(rf"^([a-z0-9._%+-]+?)(?:at|it|of|a)?({'|'.join(_BIG_PROVIDERS)})((?:\.[a-z0-9]+)+)$")
+_AT_HEARD = {"of", "it", "a"}
 _SAY_SYMBOL = {".": "dot", "_": "underscore", "-": "dash", "+": "plus", "@": "at", "%": "percent"}
 
 
 def _words(text: str) -> list[str]:
-    said = normalise(text).strip(" ,!?.;:")
+    said = _LEAD_IN.sub("", normalise(strip_courtesy(strip_preamble(text)))).strip(" ,!?.;:")
     changed = True
     while changed:
         changed = False
@@ -50,7 +74,20 @@ def _words(text: str) -> list[str]:
     for alias, real in _ALIASES.items():
         said = re.sub(rf"\b{alias}\b", real, said)
     said = re.sub(r"\bdouble (?:u|you)\b", "w", said)
-    return [w.strip(",!?;:'\"") for w in said.split() if w.strip(",!?;:'\"")]
+    return _letters([w.strip(",!?;:'\"") for w in said.split() if w.strip(",!?;:'\"")])
+
+
+def _letters(words: list[str]) -> list[str]:
+    """Spellings as a recogniser writes them: "J-O-H" is three letters, and "and" right after them is an N."""
+    out: list[str] = []
+    for word in words:
+        if _DASHED_LETTERS.match(word):
+            out.extend(word.split("-"))
+        elif word == "and" and len(out) >= 2 and all(len(w) == 1 and w.isalpha() for w in out[-2:]):
+            out.append("n")
+        else:
+            out.append(word)
+    return out
 
 
 def _spellable(word: str) -> bool:
@@ -73,6 +110,28 @@ def _spelled_positions(words: list[str]) -> set[int]:
     return found
 
 
+def _is_digit_word(word: str) -> bool:
+    return word.isdigit() or (word in DIGIT_WORDS and word not in ("o", "oh"))
+
+
+def _among_digits(words: list[str], i: int) -> bool:
+    """An "oh" said between digits is a zero: the word before it or after it is a digit."""
+    return (i > 0 and _is_digit_word(words[i - 1])) or (i + 1 < len(words) and _is_digit_word(words[i + 1]))
+
+
+def _said_number(words: list[str], i: int) -> tuple[str, int] | None:
+    """A number said as a number ("henry seventy eight", "fifteen"): its digits and how many words it took."""
+    word = words[i]
+    if word in TEENS:
+        return str(TEENS[word]), 1
+    if word not in TENS:
+        return None
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if nxt in DIGIT_WORDS and nxt not in ("o", "oh", "zero", "nought", "naught", "nil"):
+        return str(TENS[word] + int(DIGIT_WORDS[nxt])), 2
+    return str(TENS[word]), 1
+
+
 def _spoken_to_chars(words: list[str]) -> str:
     """Join what was said into the address characters (spaces are never part of an email)."""
     out: list[str] = []
@@ -87,8 +146,15 @@ def _spoken_to_chars(words: list[str]) -> str:
             out.append(char * (2 if word == "double" else 3))
             i += 2
             continue
+        number = _said_number(words, i) if i not in spelled else None
+        if number is not None:
+            out.append(number[0])
+            i += number[1]
+            continue
         if word in _SYMBOLS:
             out.append(_SYMBOLS[word])
+        elif word in ("o", "oh") and _among_digits(words, i):
+            out.append("0")  # "two oh two four", as digits are read back
         elif i in spelled:
             out.append(spelled_letter(word) or "o")
         elif word in DIGIT_WORDS and word not in ("o", "oh"):
@@ -103,11 +169,36 @@ def _spoken_to_chars(words: list[str]) -> str:
 
 def _domain(raw: str) -> str | None:
     raw = raw.strip(".")
+    raw = re.sub(r"\.(com|net|org|edu|gov|asn|id)\.(?:0|o|oh)$", r".\1.au", raw)  # "dot a u" written ".0"
     raw = re.sub(r"(com|net|org|edu|gov|asn|id)au$", r"\1.au", raw)
     raw = re.sub(r"\.(com|net|org|edu|gov|asn|id)au$", r".\1.au", raw)
-    if "." not in raw:
-        return PROVIDERS.get(raw)
-    return raw
+    label, dot, rest = raw.partition(".")
+    provider = _provider(label)
+    if not dot:
+        return PROVIDERS.get(provider)
+    return provider + dot + rest
+
+
+def _provider(label: str) -> str:
+    """A well-known provider misheard by a letter or two ("hotmill" is hotmail); any other label as it is."""
+    if label in PROVIDERS or len(label) < 6:
+        return label
+    best = max(_BIG_PROVIDERS, key=lambda p: difflib.SequenceMatcher(None, label, p).ratio())
+    return best if difflib.SequenceMatcher(None, label, best).ratio() >= 0.8 else label
+
+
+def _unglued(words: list[str]) -> tuple[str, str] | None:
+    """The halves when a recogniser wrote "at" as another word or ran it into the words around it.
+
+    E.g. "DavidJones of gmail.com", "davidjonesagmail.com", "sim.tilleratoutlook.com": split before a known provider.
+    """
+    for k, word in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if k and word in _AT_HEARD and any(nxt == p or nxt.startswith(p + ".") for p in _BIG_PROVIDERS):
+            return _spoken_to_chars(words[:k]), nxt
+        if m := _GLUED.match(word):
+            return _spoken_to_chars(words[:k]) + m.group(1), m.group(2) + m.group(3)
+    return None
 
 
 def build_email(local: str, domain_raw: str) -> ParseResult:
@@ -125,14 +216,20 @@ def build_email(local: str, domain_raw: str) -> ParseResult:
 
 
 def parse_email(text: str) -> ParseResult:
-    """An email address from a transcript or a typed/recognised literal ("John.Smith@Gmail.com")."""
-    literal = _LITERAL.search(normalise(text).replace(" ", "") if "@" in text else "")
-    if literal and "@" in text and " at " not in f" {normalise(text)} ":
+    """An email address as spoken ("mary dot brown at gmail dot com") or written ("Mary.Brown@gmail.com.").
+
+    Mixed forms a recogniser writes are read too: "mary.brown at gmail.com", "J-O-H-N dot smith at yahoo.com.0".
+    """
+    said = normalise(text)
+    literal = _LITERAL.search(said) or _LITERAL.search(said.replace(" ", "")) if "@" in text else None
+    if literal and " at " not in f" {said} ":
         local, _, domain = literal.group(0).rpartition("@")
         return build_email(local, domain)
-    chars = _spoken_to_chars(_words(text))
+    words = _words(text)
+    chars = _spoken_to_chars(words)
     if "@" not in chars:
-        return failure("missing_at")
+        glued = _unglued(words)
+        return build_email(*glued) if glued else failure("missing_at")
     local, _, domain = chars.rpartition("@")
     return build_email(local.replace("@", "at"), domain)
 
@@ -169,7 +266,7 @@ def _implied_half(local: str, domain: str, said: str) -> ParseResult:
     head = chars.split(".")[0]
     if chars.startswith("@"):
         return build_email(local, chars[1:])
-    if head in PROVIDERS and (chars == head or _domain(chars)):
+    if _provider(head) in PROVIDERS and (chars == head or _domain(chars)):
         return build_email(local, chars)
     looks_local = bool(_spelled_positions(words)) or any(w in _SYMBOLS for w in words) or re.search(r"\d", chars)
     if chars and "@" not in chars and looks_local:

@@ -1,4 +1,7 @@
-"""Partial corrections of a read-back phone number: "the last digit is seven", "it ends in 679", "8 should be 9"."""
+"""Partial corrections of a read-back phone number.
+
+E.g. "the last digit is seven", "no, it's 679 at the end", "the second last digit is a 7", "8 should be 9".
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,13 @@ _DIGIT_UNIT = r"(?:digits?|numbers?|ones?)"
 _GROUP = re.compile(r"\b(first|second|third|middle|last) (?:part|bit|group|lot|block|set|chunk)s?\b(.*)")
 _AFTER = re.compile(rf"\b{_DIGIT_UNIT} (after|before) (.+?) (?:is|should be|was|needs to be|'s)\b(.*)")
 _LAST = re.compile(rf"\b(last|first)(?: (two|three|four|five|couple|2|3|4|5))?(?: of)?(?: {_DIGIT_UNIT})?\b(.*)")
+_FROM_END = re.compile(
+    rf"\b(second|third|fourth|fifth|2nd|3rd|4th|5th) (?:last|to last|from (?:the )?(?:end|last))"
+    rf"(?: {_DIGIT_UNIT})?\b(.*)"
+)
 _ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}) {_DIGIT_UNIT}\b(.*)")
 _ENDS = re.compile(r"\b(?:ends?|ending|finish(?:es)?|finishing) (?:in|with)\b(.*)")
+_AT_END = re.compile(r"^(.*?)\b(?:at|on) the end\b(.*)$")
 _SWAP = re.compile(
     r"^(.*?)\b(?:should be|should have been|meant to be|needs to be|supposed to be|is meant to be)\b(.*)$"
 )
@@ -62,6 +70,8 @@ def _positional(current: str, candidate: str, words: str) -> tuple[bool, str | N
         return True, _group(current, candidate, _GROUP_INDEX[m.group(1)], _digits(m.group(2)))
     if m := _AFTER.search(words):
         return True, _after(current, m.group(1), _digits(m.group(2)), _digits(m.group(3)))
+    if m := _FROM_END.search(words):
+        return True, _replace(current, len(current) - _ORDINALS[m.group(1)], _digits(m.group(2)))
     if m := _LAST.search(words):
         new = _digits(m.group(3))
         count = _COUNTS.get(m.group(2) or "", 0) or len(new)
@@ -71,9 +81,15 @@ def _positional(current: str, candidate: str, words: str) -> tuple[bool, str | N
     if m := _ORDINAL.search(words):
         return True, _replace(current, _ORDINALS[m.group(1)] - 1, _digits(m.group(2)))
     if m := _ENDS.search(words):
-        new = _digits(m.group(1))
-        return True, _replace(current, len(current) - len(new), new)
+        return True, _ending(current, _digits(m.group(1)))
+    if m := _AT_END.search(words):
+        return True, _ending(current, _digits(m.group(1)) or _digits(m.group(2)))
     return _swap(current, words)
+
+
+def _ending(current: str, new: str) -> str | None:
+    """E.g. "it ends in 679", "it's 679 at the end": the last digits."""
+    return _replace(current, len(current) - len(new), new)
 
 
 def _after(current: str, where: str, anchor: str, new: str) -> str | None:

@@ -27,6 +27,25 @@ SAY_DIGIT: dict[str, str] = {
     "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine",
 }  # fmt: skip
 NUMBER_WORDS = set(DIGIT_WORDS) | set(TEENS) | set(TENS) | set(REPEATS) | {"hundred", "thousand"}
+# What callers say before the answer: greetings, hesitations, asking for a moment. Longest first. ("And on" is how
+# Whisper writes a "hang on" that starts an utterance.)
+PREAMBLE = (
+    "just a second", "just a moment", "bear with me", "let me think", "let me check", "let me see", "hello there",
+    "good morning", "good afternoon", "good evening", "just a sec", "one second", "one moment", "hey there",
+    "hi there", "hang on", "hold on", "and on", "no worries", "all right", "one sec", "alright", "actually", "g'day",
+    "g-day", "gday", "sorry", "mate", "hello", "hiya", "okay", "yeah", "well", "sure", "look", "right", "umm", "uhm",
+    "erm", "hmm", "hey", "yep", "yup", "yes", "um", "uh", "er", "ah", "mm", "oh", "ok", "so", "hi",
+)  # fmt: skip
+# Asides that contain a number word but are not part of any number ("hang on, one sec, it's 0412 ...").
+_ASIDES = re.compile(r"\b(?:one|a) (?:sec|second|moment|minute|tick)\b|\bhang on a (?:sec|tick)\b", re.IGNORECASE)
+_PUNCT = r"[\s,.!?;:\u2026-]*"
+_COURTESY = re.compile(
+    r"(?:[\s,.!?;:\u2026-]+(?:thanks|thank you|thanks very much|thank you very much|cheers|please|ta|mate|"
+    r"that's it|that's all|that's me))+[\s,.!?;:\u2026-]*$",
+    re.IGNORECASE,
+)
+_PREAMBLE = re.compile(_PUNCT + r"(" + "|".join(re.escape(p) for p in PREAMBLE) + r")\b(?!['\u2019-])" + _PUNCT, re.I)
+_NUMBER_AHEAD = re.compile(r"[\s,.-]*(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.IGNORECASE)
 _TOKEN = re.compile(r"\+|\d+|[a-z]+(?:'[a-z]+)?")
 _LETTER_NAMES: dict[str, str] = {
     "ay": "a",
@@ -92,6 +111,29 @@ def normalise(text: str) -> str:
     """Lowercase, unify apostrophes and dashes, and collapse whitespace."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     return " ".join(text.split())
+
+
+def strip_preamble(text: str) -> str:
+    """`text` without what comes before the answer: "Sorry, hi there, um, so it's ..." -> "it's ...".
+
+    A leading "oh" before a number is a zero ("oh four one two"), so it stays.
+    """
+    pos = 0
+    while m := _PREAMBLE.match(text, pos):
+        if m.group(1).lower() == "oh" and _NUMBER_AHEAD.match(text, m.end(1)):
+            break
+        pos = m.end()
+    return text[pos:]
+
+
+def strip_courtesy(text: str) -> str:
+    """`text` without the courtesy words after the answer: "..., thanks.", "... please", "... cheers mate"."""
+    return _COURTESY.sub("", text)
+
+
+def drop_asides(text: str) -> str:
+    """`text` without asides whose number words are not digits ("one sec", "hang on a tick")."""
+    return _ASIDES.sub(" ", text)
 
 
 def tokenize(text: str) -> list[str]:

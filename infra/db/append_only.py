@@ -1,6 +1,8 @@
 """DDL that makes a table append-only at the database: UPDATE, DELETE and TRUNCATE are refused.
 
 Migrations call `append_only_ddl(table)`; the refusal holds for raw SQL too, not only for our code.
+Revisions already applied depend on these exact statements: never edit them; a different trigger is
+new DDL in a new revision.
 """
 
 from __future__ import annotations

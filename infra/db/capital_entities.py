@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import exists, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.capital.models import (
@@ -38,10 +37,7 @@ from infra.db.tables_capital import (
     products,
     team_logins,
 )
-
-
-def constraint_in(error: IntegrityError, name: str) -> bool:
-    return name in str(error.orig)
+from infra.db.violations import refusing
 
 
 async def _event(conn: AsyncConnection, kind: str, ident: UUID, type_: str, payload: dict[str, Any],
@@ -113,6 +109,21 @@ async def set_campaign_status(conn: AsyncConnection, campaign_id: UUID, status: 
     await _event(conn, "campaign", campaign_id, "capital.campaign_status_changed",
                  {"from": campaign.status.value, "to": status.value}, now, campaign.tenant_id)
     return campaign.model_copy(update=values)
+
+
+async def set_campaign_budget(conn: AsyncConnection, campaign_id: UUID, budget_usd: Decimal | None, now: datetime
+                              ) -> Campaign:
+    """Change a campaign's capital budget (None: no budget); a completed campaign's budget is final."""
+    campaign = await get_campaign(conn, campaign_id)
+    if campaign.status is CampaignStatus.COMPLETED:
+        raise Conflict("the campaign is completed; its budget is final", code="campaign_completed")
+    if budget_usd is not None and budget_usd < 0:
+        raise InvalidInput("a budget is not negative", code="invalid_budget")
+    await conn.execute(update(campaigns).where(campaigns.c.id == campaign_id).values(capital_budget_usd=budget_usd))
+    await _event(conn, "campaign", campaign_id, "capital.campaign_budget_changed",
+                 {"from": str(campaign.capital_budget_usd) if campaign.capital_budget_usd is not None else None,
+                  "to": str(budget_usd) if budget_usd is not None else None}, now, campaign.tenant_id)
+    return campaign.model_copy(update={"capital_budget_usd": budget_usd})
 
 
 async def create_experiment(conn: AsyncConnection, body: ExperimentCreate, now: datetime) -> Experiment:
@@ -190,12 +201,11 @@ async def create_login(conn: AsyncConnection, campaign_id: UUID, email: str, per
     await get_campaign(conn, campaign_id)
     row = {"id": uuid.uuid4(), "campaign_id": campaign_id, "email": email.lower(), "person_name": person_name,
            "role": role, "hourly_rate_usd": hourly_rate_usd, "created_at": now}
-    try:
+    taken = Conflict(f"login {email} already belongs to a campaign: one campaign per login; use another email "
+                     "for another campaign", code="login_taken")
+    with refusing({"uq_team_logins_email": taken}):
         async with conn.begin_nested():
             await conn.execute(insert(team_logins).values(**row))
-    except IntegrityError as exc:
-        raise Conflict(f"login {email} already belongs to a campaign: one campaign per login; use another email "
-                       "for another campaign", code="login_taken") from exc
     return row
 
 

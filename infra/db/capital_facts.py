@@ -21,11 +21,12 @@ from domain.capital.facts import (
     PerformanceEventIn,
     bonus_allowed,
     bonus_period,
+    bonus_refusal,
     derived_events,
     is_reportable,
+    milestone_of,
     recording_requested,
 )
-from domain.capital.models import BONUS_EVENT_FOR
 from domain.errors import Conflict, InvalidInput, NotFound
 from infra.db.engine import raw_driver
 
@@ -131,7 +132,8 @@ RETURNING id, experiment_id
 
 
 async def _event_refs(pg: asyncpg.Connection, event: PerformanceEventIn) -> asyncpg.Record:
-    lead = await pg.fetchrow("SELECT id, campaign_id, terminal_state FROM leads WHERE id = $1", event.lead_id)
+    lead = await pg.fetchrow("SELECT l.id, l.campaign_id, l.terminal_state, l.tenant_id, t.timezone FROM leads l "
+                             "JOIN tenants t ON t.id = l.tenant_id WHERE l.id = $1", event.lead_id)
     if lead is None:
         raise InvalidInput(f"unknown lead: {event.lead_id}", code="unknown_lead")
     if event.login_id is not None:
@@ -161,38 +163,64 @@ async def ingest_event(conn: AsyncConnection, event: PerformanceEventIn, now: da
         if existing["type"] != event.type.value or existing["lead_id"] != event.lead_id:
             raise Conflict("external_id was already used for a different event", code="external_id_reused")
         return {"event_id": existing["id"], "experiment_id": existing["experiment_id"], "duplicate": True,
-                "bonus_id": None}
+                "bonus_id": None, "bonus_refused": None, "tenant_id": lead["tenant_id"]}
     terminal = TERMINAL_BY_EVENT.get(event.type)
     if terminal is not None and lead["terminal_state"] is None:
         await pg.execute("UPDATE leads SET terminal_state = $2, terminal_at = $3 WHERE id = $1",
                          event.lead_id, terminal.value, event.occurred_at)
-    bonus_id = await _award_bonus(pg, row["id"], row["experiment_id"], event) if row["experiment_id"] else None
-    return {"event_id": row["id"], "experiment_id": row["experiment_id"], "duplicate": False, "bonus_id": bonus_id}
+    bonus_id, refused = (await _award_bonus(pg, row["id"], row["experiment_id"], event, lead["timezone"])
+                         if row["experiment_id"] else (None, None))
+    return {"event_id": row["id"], "experiment_id": row["experiment_id"], "duplicate": False, "bonus_id": bonus_id,
+            "bonus_refused": refused, "tenant_id": lead["tenant_id"]}
 
 
-async def _award_bonus(pg: asyncpg.Connection, event_id: int, experiment_id: UUID, event: PerformanceEventIn
-                       ) -> UUID | None:
-    """Binary, one per event, only while running (the event is attributed), capped per ISO week per login."""
-    bonus_type = BONUS_EVENT_FOR.get(event.type)
-    if bonus_type is None or event.login_id is None:
-        return None
-    role = await pg.fetchval("SELECT role FROM team_logins WHERE id = $1", event.login_id)
+INSERT_BONUS = """
+INSERT INTO bonuses (id, experiment_id, rule_id, event_id, login_id, period, amount_usd, earned_at, status, lead_id,
+                     milestone)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'earned', $9, $10)
+ON CONFLICT (experiment_id, lead_id, milestone) WHERE milestone IS NOT NULL DO NOTHING
+RETURNING id
+"""
+
+
+async def _award_bonus(pg: asyncpg.Connection, event_id: int, experiment_id: UUID, event: PerformanceEventIn,
+                       timezone: str) -> tuple[UUID | None, str | None]:
+    """Binary, once per lead milestone, only while the experiment runs, capped per tenant ISO week per login.
+
+    Returns (bonus id, None) when one is earned, (None, reason) when a rule would have paid but may not.
+    """
+    milestone = milestone_of(event.type)
+    if milestone is None or event.login_id is None:
+        return None, None
     rules = await pg.fetch("SELECT id, bonus_amount_usd, eligible_roles, max_per_period FROM bonus_rules "
                            "WHERE experiment_id = $1 AND event_type = $2 ORDER BY created_at, id FOR UPDATE",
-                           experiment_id, bonus_type.value)
-    period = bonus_period(event.occurred_at)
+                           experiment_id, milestone)
+    if not rules:
+        return None, None
+    status = await pg.fetchval("SELECT status FROM experiments WHERE id = $1", experiment_id)
+    paid = await pg.fetchval("SELECT EXISTS (SELECT 1 FROM bonuses WHERE experiment_id = $1 AND lead_id = $2 "
+                             "AND milestone = $3)", experiment_id, event.lead_id, milestone)
+    refused = bonus_refusal(status, paid)
+    if refused:
+        return None, refused
+    role = await pg.fetchval("SELECT role FROM team_logins WHERE id = $1", event.login_id)
+    period = bonus_period(event.occurred_at, timezone)
     for rule in rules:
         count = await pg.fetchval("SELECT count(*) FROM bonuses WHERE rule_id = $1 AND login_id = $2 AND period = $3",
                                   rule["id"], event.login_id, period)
         if bonus_allowed(role, rule["eligible_roles"], count, rule["max_per_period"]):
-            bonus_id = uuid.uuid4()
-            await pg.execute(
-                "INSERT INTO bonuses (id, experiment_id, rule_id, event_id, login_id, period, amount_usd, earned_at, "
-                "status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'earned')",
-                bonus_id, experiment_id, rule["id"], event_id, event.login_id, period, rule["bonus_amount_usd"],
-                event.occurred_at)
-            return bonus_id
-    return None
+            bonus_id = await pg.fetchval(INSERT_BONUS, uuid.uuid4(), experiment_id, rule["id"], event_id,
+                                         event.login_id, period, rule["bonus_amount_usd"], event.occurred_at,
+                                         event.lead_id, milestone)
+            return (bonus_id, None) if bonus_id else (None, "milestone_already_paid")
+    return None, None
+
+
+async def tenants_of_leads(conn: AsyncConnection, lead_ids: Sequence[UUID]) -> list[UUID]:
+    """The tenants these leads belong to (whose spend an ingestion changed)."""
+    rows = await (await driver(conn)).fetch("SELECT DISTINCT tenant_id FROM leads WHERE id = ANY($1::uuid[])",
+                                            list(lead_ids))
+    return [r["tenant_id"] for r in rows]
 
 
 async def pay_bonus(conn: AsyncConnection, bonus_id: UUID, now: datetime) -> dict[str, Any]:

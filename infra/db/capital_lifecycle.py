@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.capital.costs import DEFAULT_TIMEZONE, local_day
 from domain.capital.lifecycle import FINAL, Action, Caps, EvaluationFacts, transition
+from domain.capital.messages import TransitionCommand, TransitionResult
 from domain.capital.models import (
     CampaignStatus,
     Evaluation,
@@ -24,29 +24,9 @@ from domain.capital.models import (
 from domain.errors import Conflict, NotFound
 from domain.events import NewEvent, stream_name
 from infra.db import event_store
-from infra.db.capital_entities import constraint_in, get_campaign, get_experiment
+from infra.db.capital_entities import get_campaign, get_experiment
 from infra.db.tables_capital import capital_alerts, evaluations, experiment_runs, experiments, overrides
-
-
-class TransitionCommand(BaseModel):
-    """One lifecycle step, applied idempotently (transition_id) in one transaction."""
-
-    transition_id: str
-    experiment_id: UUID
-    action: Action
-    at: datetime
-    actor: str
-    caps: Caps | None = None
-    evaluation_id: UUID | None = None
-    rationale: str | None = None
-
-
-class TransitionResult(BaseModel):
-    status: ExperimentStatus
-    pause_reason: PauseReason | None
-    at: datetime
-    run_started_at: datetime | None = None
-    run_stopped_at: datetime | None = None
+from infra.db.violations import refusing
 
 
 async def _already_applied(conn: AsyncConnection, command: TransitionCommand) -> bool:
@@ -55,19 +35,22 @@ async def _already_applied(conn: AsyncConnection, command: TransitionCommand) ->
     return found.first() is not None
 
 
-async def _open_run(conn: AsyncConnection, experiment_id: UUID, campaign_id: UUID, at: datetime) -> None:
-    try:
+async def _tenant_day(conn: AsyncConnection, tenant_id: UUID, at: datetime) -> date:
+    """The tenant's calendar date at `at` (experiments' start and end dates are the tenant's dates)."""
+    zone = (await conn.execute(text("SELECT timezone FROM tenants WHERE id = :t"), {"t": tenant_id})).scalar()
+    return local_day(at, str(zone or DEFAULT_TIMEZONE))
+
+
+async def _open_run(conn: AsyncConnection, experiment_id: UUID, campaign_id: UUID, at: datetime, day: date) -> None:
+    running = Conflict("another experiment is already running in this campaign; only one may run",
+                       code="experiment_already_running")
+    with refusing({"uq_experiments_one_running": running, "uq_experiment_runs_one_open": running}):
         async with conn.begin_nested():
             await conn.execute(update(experiments).where(experiments.c.id == experiment_id).values(
                 status=ExperimentStatus.RUNNING.value, pause_reason=None,
-                start_date=text("COALESCE(start_date, CAST(:d AS date))").bindparams(d=at.date())))
+                start_date=text("COALESCE(start_date, CAST(:d AS date))").bindparams(d=day)))
             await conn.execute(insert(experiment_runs).values(experiment_id=experiment_id, campaign_id=campaign_id,
                                                               started_at=at))
-    except IntegrityError as exc:
-        if constraint_in(exc, "uq_experiments_one_running") or constraint_in(exc, "uq_experiment_runs_one_open"):
-            raise Conflict("another experiment is already running in this campaign; only one may run",
-                           code="experiment_already_running") from exc
-        raise
 
 
 async def _close_run(conn: AsyncConnection, experiment_id: UUID, at: datetime) -> None:
@@ -75,14 +58,14 @@ async def _close_run(conn: AsyncConnection, experiment_id: UUID, at: datetime) -
                                                      experiment_runs.c.stopped_at.is_(None)).values(stopped_at=at))
 
 
-def _stop_values(action: Action, target: ExperimentStatus, at: datetime) -> dict[str, Any]:
+def _stop_values(action: Action, target: ExperimentStatus, at: datetime, day: date) -> dict[str, Any]:
     values: dict[str, Any] = {"status": target.value, "pause_reason": None}
     if target is ExperimentStatus.PAUSED:
         values["pause_reason"] = (PauseReason.STOP_LOSS if action is Action.STOP_LOSS else PauseReason.MANUAL).value
     if action is Action.STOP_LOSS:
         values["evaluation_recommended_at"] = at
     if target in FINAL:
-        values["end_date"] = at.date()
+        values["end_date"] = day
     return values
 
 
@@ -101,13 +84,15 @@ async def apply_transition(conn: AsyncConnection, command: TransitionCommand) ->
         if command.caps is not None:
             await conn.execute(update(experiments).where(experiments.c.id == experiment.id)
                                .values(**command.caps.model_dump()))
-        await _open_run(conn, experiment.id, experiment.campaign_id, command.at)
+        await _open_run(conn, experiment.id, experiment.campaign_id, command.at,
+                        await _tenant_day(conn, experiment.tenant_id, command.at))
         result.run_started_at = command.at
     else:
         if experiment.status is ExperimentStatus.RUNNING:
             await _close_run(conn, experiment.id, command.at)
             result.run_stopped_at = command.at
-        values = _stop_values(command.action, target, command.at)
+        values = _stop_values(command.action, target, command.at,
+                              await _tenant_day(conn, experiment.tenant_id, command.at))
         await conn.execute(update(experiments).where(experiments.c.id == experiment.id).values(**values))
         result.pause_reason = PauseReason(values["pause_reason"]) if values["pause_reason"] else None
     if command.action is Action.OVERRIDE:
@@ -197,6 +182,11 @@ async def experiment_spend(conn: AsyncConnection, experiment_id: UUID) -> Decima
     value = await conn.execute(text("SELECT COALESCE(SUM(cost_usd), 0) FROM cost_rollups WHERE experiment_id = :e"),
                                {"e": experiment_id})
     return Decimal(value.scalar_one())
+
+
+async def experiment_name(conn: AsyncConnection, experiment_id: UUID) -> str:
+    name = (await conn.execute(select(experiments.c.name).where(experiments.c.id == experiment_id))).scalar()
+    return str(name or experiment_id)
 
 
 async def require_experiment(conn: AsyncConnection, experiment_id: UUID) -> None:

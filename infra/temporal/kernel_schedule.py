@@ -23,16 +23,20 @@ from temporalio.client import (
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.kernel.commands import KernelCycleInput, KernelCycleResult
+from domain.kernel.messages import (
+    KernelCycleInput,
+    KernelCycleResult,
+    daily_schedule_id,
+    deviation_cycle_workflow_id,
+    deviation_source,
+    manual_cycle_workflow_id,
+    scheduled_cycle_workflow_id,
+)
 from domain.kernel.types import TriggerType
 from infra.settings import Settings
 from infra.temporal import queues
 from infra.temporal.search_attributes import KIND, TENANT_ID
 from workflows.kernel_cycle import KernelCycleWorkflow
-
-
-def schedule_id(tenant_id: UUID) -> str:
-    return f"kernel-daily-{tenant_id}"
 
 
 def cycle_input(settings: Settings, tenant_id: UUID, trigger: TriggerType, source: str) -> KernelCycleInput:
@@ -52,7 +56,7 @@ def daily_schedule(settings: Settings, tenant_id: UUID) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
             KernelCycleWorkflow.run, cycle_input(settings, tenant_id, "scheduled", "cron_daily"),
-            id=f"kernel-scheduled-{tenant_id}", task_queue=settings.queue(queues.KERNEL),
+            id=scheduled_cycle_workflow_id(tenant_id), task_queue=settings.queue(queues.KERNEL),
             typed_search_attributes=_attributes(tenant_id)),
         spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every, offset=offset)]),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
@@ -61,7 +65,7 @@ def daily_schedule(settings: Settings, tenant_id: UUID) -> Schedule:
 
 async def ensure_daily_schedule(client: Client, settings: Settings, tenant_id: UUID) -> str:
     """Create the tenant's schedule, or bring an existing one up to the current settings."""
-    sid = schedule_id(tenant_id)
+    sid = daily_schedule_id(tenant_id)
     schedule = daily_schedule(settings, tenant_id)
     try:
         await client.create_schedule(sid, schedule)
@@ -78,7 +82,7 @@ async def start_manual_cycle(client: Client, settings: Settings, tenant_id: UUID
     """Start a manual cycle; the handle's result() is the KernelCycleResult."""
     return await client.start_workflow(
         KernelCycleWorkflow.run, cycle_input(settings, tenant_id, "manual", source),
-        id=f"kernel-manual-{tenant_id}-{uuid.uuid4().hex[:12]}", task_queue=settings.queue(queues.KERNEL),
+        id=manual_cycle_workflow_id(tenant_id, uuid.uuid4().hex[:12]), task_queue=settings.queue(queues.KERNEL),
         search_attributes=_attributes(tenant_id))
 
 
@@ -89,10 +93,10 @@ async def run_manual_cycle(client: Client, settings: Settings, tenant_id: UUID, 
 
 async def start_deviation_cycle(client: Client, settings: Settings, tenant_id: UUID, key: str) -> str | None:
     """Start a cycle for a deviation; one workflow per (tenant, deviation key), later repeats are ignored."""
-    wid = f"kernel-deviation-{tenant_id}-{key}"
+    wid = deviation_cycle_workflow_id(tenant_id, key)
     try:
         await client.start_workflow(
-            KernelCycleWorkflow.run, cycle_input(settings, tenant_id, "metric_deviation", f"metric_alert:{key}"),
+            KernelCycleWorkflow.run, cycle_input(settings, tenant_id, "metric_deviation", deviation_source(key)),
             id=wid, task_queue=settings.queue(queues.KERNEL), search_attributes=_attributes(tenant_id),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
     except WorkflowAlreadyStartedError:

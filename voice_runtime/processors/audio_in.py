@@ -13,7 +13,7 @@ from voice_runtime.frames import (
     UserStoppedSpeakingFrame,
 )
 from voice_runtime.processor import FrameProcessor
-from voice_runtime.vad import Vad
+from voice_runtime.vad import VoiceActivityDetector
 
 
 class CodecProcessor(FrameProcessor):
@@ -34,7 +34,7 @@ class CodecProcessor(FrameProcessor):
 class VadProcessor(FrameProcessor):
     """Marks voiced frames and pushes speech start/stop (system frames) ahead of the audio."""
 
-    def __init__(self, ctx: CallContext, vad: Vad) -> None:
+    def __init__(self, ctx: CallContext, vad: VoiceActivityDetector) -> None:
         super().__init__()
         self._ctx = ctx
         self._vad = vad
@@ -47,8 +47,8 @@ class VadProcessor(FrameProcessor):
         if not isinstance(frame, AudioRawFrame):
             await self.push_frame(frame, direction)
             return
-        result = self._vad.process(frame.pcm8k, 8000)
-        frame.is_speech = result.is_speech
+        [result] = await self._vad.process_frames([frame.pcm8k], 8000)  # off the loop: Silero's scoring
+        frame.is_speech, frame.voiced = result.is_speech, result.frame_voiced
         if result.frame_voiced:
             self._last_voiced = frame.arrived
             if self._run_start is None:
@@ -64,3 +64,7 @@ class VadProcessor(FrameProcessor):
             speech_ms = (self._last_voiced - self._onset) * 1000 + 20
             self._onset = None
             await self.push_frame(UserStoppedSpeakingFrame(last_voiced=self._last_voiced, speech_ms=speech_ms))
+
+    async def cleanup(self) -> None:
+        """Give the detector's model back (Silero models are pooled per process)."""
+        self._vad.close()

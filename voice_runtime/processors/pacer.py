@@ -1,10 +1,11 @@
 """The pacer: agent audio out in real time, 20 ms at a time, with marks that tell us what was heard.
 
-Frames are handed to the transport on the process's frame clock, `lead` ahead of their playout
-time; a frame handed over after its playout time is late (the caller would hear a gap). Every few
-frames a Twilio mark goes out; its echo says the caller has heard everything before it. On
-barge-in the pacer sends `clear`, drops what is queued and records how much of the utterance the
-caller heard. Hangups and transfers wait until the audio before them has been heard.
+Frames are handed to the output transport on the process's frame clock, `lead` ahead of their playout
+time (`PacedAudioFrame.deadline`); one written after its playout time is late (the caller would hear
+a gap). Every few frames a mark goes out; its echo says the caller has heard everything before it. On
+barge-in the pacer clears the caller's playback (`ClearAudioFrame`), drops what is queued and records
+how much of the utterance the caller heard. Hangups and transfers wait until the audio before them
+has been heard.
 
 At the caller's speech onset the pacer pauses: `clear` stops what the caller hears at once, the frames
 sent but not yet heard go back to the front of the queue, and marks from before the clear are ignored.
@@ -15,23 +16,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from voice_runtime import twilio_serializer as tw
 from voice_runtime.codec import MULAW_FRAME_BYTES
 from voice_runtime.context import CallContext
 from voice_runtime.frame_clock import TICK_S
 from voice_runtime.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
+    ClearAudioFrame,
     Direction,
     Frame,
     HangupFrame,
     InterruptionFrame,
     MarkFrame,
     OutputAudioFrame,
+    PacedAudioFrame,
     PausePlaybackFrame,
+    PlayoutMarkFrame,
     ResumePlaybackFrame,
     TransferFrame,
     TtsStartedFrame,
@@ -39,7 +41,6 @@ from voice_runtime.frames import (
 )
 from voice_runtime.processor import FrameProcessor
 
-Send = Callable[[str, float | None], None]  # (message, playout deadline or None); never blocks
 MULAW_SILENCE = b"\xff"
 GRACE_S = 1.0  # after the last frame's playout time, act even if its mark never came back
 
@@ -61,13 +62,11 @@ class Utterance:
 
 
 class Pacer(FrameProcessor):
-    """The last processor: owns the outgoing audio queue of one call."""
+    """Owns the outgoing audio queue of one call; the output transport after it writes what it hands over."""
 
-    def __init__(self, ctx: CallContext, stream_sid: str, send: Send) -> None:
+    def __init__(self, ctx: CallContext) -> None:
         super().__init__()
         self._ctx = ctx
-        self._sid = stream_sid
-        self._send = send
         self._queue: deque[tuple[Utterance, bytes]] = deque()
         self._utterances: dict[int, Utterance] = {}
         self._current: Utterance | None = None
@@ -93,7 +92,7 @@ class Pacer(FrameProcessor):
         elif isinstance(frame, InterruptionFrame):
             await self._interrupt(frame.onset)
         elif isinstance(frame, PausePlaybackFrame):
-            self._pause(frame.onset)
+            await self._pause(frame.onset)
         elif isinstance(frame, ResumePlaybackFrame):
             self._resume()
         elif isinstance(frame, HangupFrame | TransferFrame):
@@ -120,7 +119,7 @@ class Pacer(FrameProcessor):
         """Audio queued, or sent and not yet heard."""
         return bool(self._queue) or self._current is not None
 
-    def on_tick(self, now: float) -> None:
+    async def on_tick(self, now: float) -> None:
         """Hand over every frame due within the lead; called by the frame clock."""
         if self._paused_at is not None:
             return
@@ -129,19 +128,19 @@ class Pacer(FrameProcessor):
             self._next_due = now  # the queue ran dry (TTS slower than real time): restart the playout clock
         while self._queue and self._next_due <= now + lead:
             utt, chunk = self._queue.popleft()
-            self._send_frame(utt, chunk, now)
+            await self._send_frame(utt, chunk, now)
         if self._pending and not self._queue and self._current is not None and now > self._last_playout + GRACE_S:
             self._finish(self._current, now)  # its last mark never came back: assume it was played
         if self._pending and not self.busy:
-            self._release_pending()
+            await self._release_pending()
 
-    def _send_frame(self, utt: Utterance, chunk: bytes, now: float) -> None:
+    async def _send_frame(self, utt: Utterance, chunk: bytes, now: float) -> None:
         if not utt.started:
             utt.started = True
             self._current = utt
             self._on_first_frame(utt, now)
         deadline = self._next_due + self._ctx.config.pacer_lead_ms / 1000
-        self._send(tw.media(self._sid, chunk), deadline)
+        await self.push_frame(PacedAudioFrame(mulaw=chunk, deadline=deadline))
         self._last_playout = self._next_due + TICK_S
         self._next_due += TICK_S
         utt.sent += 1
@@ -149,7 +148,7 @@ class Pacer(FrameProcessor):
         end_of_utterance = utt.generated_all and utt.sent == utt.frames
         if utt.sent % self._ctx.config.mark_every_frames == 0 or end_of_utterance:
             epoch = f":{self._epoch}" if self._epoch else ""
-            self._send(tw.mark(self._sid, f"u{utt.id}:{utt.sent}{epoch}"), None)
+            await self.push_frame(PlayoutMarkFrame(name=f"u{utt.id}:{utt.sent}{epoch}"))
 
     def _on_first_frame(self, utt: Utterance, now: float) -> None:
         ttfb_ms = round((now - utt.requested) * 1000)
@@ -188,14 +187,14 @@ class Pacer(FrameProcessor):
         self._spawn_push(BotStoppedSpeakingFrame(utterance_id=utt.id, interrupted=False,
                                                  heard_ms=utt.heard * 20, total_ms=utt.frames * 20))
 
-    def _pause(self, onset: float) -> None:
+    async def _pause(self, onset: float) -> None:
         """Stop being heard now; keep the unheard audio to play on after a backchannel."""
         if self._paused_at is not None:
             return
         self._paused_at = self._ctx.now()
         if self._current is None and not self._queue:
             return  # nothing playing yet: just hold what comes
-        self._send(tw.clear(self._sid), None)
+        await self.push_frame(ClearAudioFrame())
         self._epoch += 1
         if self._current is not None:
             self._prune_unheard(self._current)
@@ -216,7 +215,7 @@ class Pacer(FrameProcessor):
             self._utterances.clear()  # nothing was playing yet; the TTS has stopped generating
             return
         if paused_at is None:
-            self._send(tw.clear(self._sid), None)
+            await self.push_frame(ClearAudioFrame())
         now = self._ctx.now()
         stopped = paused_at if paused_at is not None else now  # when the caller stopped hearing the agent
         self._ctx.metrics.observe("barge_in_reaction", stopped - onset)
@@ -237,12 +236,13 @@ class Pacer(FrameProcessor):
                                                           heard_ms=utt.heard * 20, total_ms=utt.frames * 20),
                                   Direction.UPSTREAM)
 
-    def _release_pending(self) -> None:
+    async def _release_pending(self) -> None:
         pending, self._pending = self._pending, []
         for frame in pending:
-            self._spawn_push(frame, Direction.DOWNSTREAM)
+            await self.push_frame(frame)
 
-    def _spawn_push(self, frame: Frame, direction: Direction = Direction.UPSTREAM) -> None:
-        task = asyncio.get_running_loop().create_task(self.push_frame(frame, direction))
+    def _spawn_push(self, frame: Frame) -> None:
+        """Upstream speaking state in its own task, so the tick that sent the frame never waits on it."""
+        task = asyncio.get_running_loop().create_task(self.push_frame(frame, Direction.UPSTREAM))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

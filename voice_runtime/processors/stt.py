@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+from collections.abc import Sequence
 
 from voice_runtime.context import CallContext
 from voice_runtime.frames import (
@@ -22,13 +24,17 @@ from voice_runtime.frames import (
     TranscriptionFrame,
 )
 from voice_runtime.processor import FrameProcessor
-from voice_runtime.stt.base import SpeechToText, SttStream
+from voice_runtime.stt.base import HintableStream, SpeechToText, SttStream
 
 log = logging.getLogger(__name__)
-# Engines whose sessions ignore hints keep one session for the whole call (ScriptedStt walks its
-# script once per session, so reopening it on every new question would restart the script).
-HINTLESS_ENGINES = frozenset({"scripted"})
 FINALIZE_TIMEOUT_S = 5.0
+
+
+def hints_key(hints: Sequence[str] | None) -> str:
+    """A short name for a set of recognition hints ("" for none), the same in every process."""
+    if not hints:
+        return ""
+    return hashlib.sha256("\n".join(hints).encode()).hexdigest()[:12]
 
 
 class SttProcessor(FrameProcessor):
@@ -41,10 +47,12 @@ class SttProcessor(FrameProcessor):
         self._stream: SttStream | None = None
         self._hints: list[str] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._frames = 0  # caller audio frames seen: where in the caller's audio each session begins
 
     async def process_frame(self, frame: Frame, direction: Direction) -> None:
         """Feed audio; handle finalize and hints; pass everything on."""
         if isinstance(frame, AudioRawFrame):
+            self._frames += 1
             if self._stream is not None:
                 await self._stream.send(frame.pcm16k)
         elif isinstance(frame, FinalizeSttFrame):
@@ -52,9 +60,14 @@ class SttProcessor(FrameProcessor):
                 self._spawn(self._finalize(self._stream))  # flushing may wait on recognition: not in the loop
             return
         elif isinstance(frame, SttHintsFrame):
-            if frame.hints != self._hints and self._stt.name not in HINTLESS_ENGINES:
+            # An engine without per-session hints keeps its one session (a new one would lose what it has heard)
+            # and, if it can, takes the hints in place.
+            if frame.hints != self._hints:
                 self._hints = list(frame.hints)
-                self._spawn(self._open(self._hints))
+                if self._stt.supports_hints:
+                    self._spawn(self._open(self._hints))
+                elif isinstance(self._stream, HintableStream):
+                    self._stream.set_hints(self._hints)
             return
         elif isinstance(frame, StartFrame):
             self._spawn(self._open(self._hints))
@@ -87,6 +100,11 @@ class SttProcessor(FrameProcessor):
             await self.push_frame(error, Direction.UPSTREAM)
             return
         old, self._stream = self._stream, stream
+        if isinstance(stream, HintableStream) and self._hints is not None and self._hints != hints:
+            stream.set_hints(self._hints)  # hints that came while it was opening
+        # Where in the caller's audio this session began: a recogniser adapts to what it has heard, so a replay of
+        # the recording (`revos replay --audio`) must switch sessions at the same points to hear the same words.
+        self._ctx.events.emit("stt.session_opened", hints=hints_key(hints), at_frame=self._frames)
         self._spawn(self._read(stream))
         if old is not None:
             with contextlib.suppress(Exception):

@@ -21,12 +21,10 @@ from voice_runtime.frames import (
     TtsStartedFrame,
     TtsStoppedFrame,
 )
-from voice_runtime.processor import FrameProcessor
+from voice_runtime.processor import FrameProcessor, FrameQueue
 from voice_runtime.tts.base import TextToSpeech
 
 log = logging.getLogger(__name__)
-
-Queued = SpeakFrame | HangupFrame | TransferFrame
 
 
 class TtsProcessor(FrameProcessor):
@@ -36,7 +34,7 @@ class TtsProcessor(FrameProcessor):
         super().__init__()
         self._ctx = ctx
         self._tts = tts
-        self._queue: asyncio.Queue[Queued] = asyncio.Queue()
+        self._queue = FrameQueue()  # speech (data) and hangups/transfers (control), in order
         self._worker: asyncio.Task[None] | None = None
         self._current: asyncio.Task[None] | None = None
 
@@ -45,7 +43,7 @@ class TtsProcessor(FrameProcessor):
         if isinstance(frame, SpeakFrame | HangupFrame | TransferFrame):
             if self._worker is None:
                 self._worker = asyncio.create_task(self._run(), name="tts-worker")
-            self._queue.put_nowait(frame)
+            self._queue.put(frame)
             return
         if isinstance(frame, InterruptionFrame):
             self._interrupt()
@@ -54,13 +52,7 @@ class TtsProcessor(FrameProcessor):
         await self.push_frame(frame, direction)
 
     def _interrupt(self) -> None:
-        kept: list[Queued] = []
-        while not self._queue.empty():
-            item = self._queue.get_nowait()
-            if not isinstance(item, SpeakFrame):
-                kept.append(item)
-        for item in kept:
-            self._queue.put_nowait(item)
+        self._queue.interrupt()  # queued speech is dropped; a hangup or transfer keeps its place
         if self._current is not None:
             self._current.cancel()
 
@@ -77,6 +69,8 @@ class TtsProcessor(FrameProcessor):
 
     async def _speak(self, frame: SpeakFrame) -> None:
         requested = self._ctx.now()
+        if frame.last_voiced is not None:
+            self._ctx.metrics.observe("reply_request", max(0.0, requested - frame.last_voiced))
         await self.push_frame(TtsStartedFrame(utterance_id=frame.utterance_id, text=frame.text,
                                               last_voiced=frame.last_voiced, requested=requested))
         first = True

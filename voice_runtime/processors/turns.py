@@ -61,18 +61,25 @@ class TurnManager(FrameProcessor):
         self._discard_final = False
         self._reprompt_at: float | None = None
         self._paused = False  # playback paused at the caller's onset, until backchannel or barge-in
+        self._voiced_at = 0.0  # arrival of the latest voiced frame
 
     async def process_frame(self, frame: Frame, direction: Direction) -> None:
         """Route by frame type; audio stops here (nothing downstream needs it)."""
         if isinstance(frame, AudioRawFrame):
+            if frame.voiced:
+                self._voiced_at = frame.arrived
             await self._tick(frame.arrived)
         elif isinstance(frame, UserStartedSpeakingFrame):
             await self._on_speech_start(frame.onset)
         elif isinstance(frame, UserStoppedSpeakingFrame):
             await self._on_speech_stop(frame)
         elif isinstance(frame, InterimTranscriptionFrame):
-            if not self._discard_final and self._phase is not Phase.IDLE:
+            if self._discard_final:
+                pass
+            elif self._phase is not Phase.IDLE:
                 self._partial = frame.text
+            elif frame.text.strip() and not self._agent_active and not self._digits:
+                self._words_unvoiced(frame)
         elif isinstance(frame, TranscriptionFrame):
             await self._on_final(frame)
         elif isinstance(frame, SttFinalizedFrame):
@@ -97,7 +104,8 @@ class TurnManager(FrameProcessor):
     async def _tick(self, now: float) -> None:
         cfg = self._ctx.config
         if self._phase is Phase.SPEAKING and self._agent_active and not self._barged and self._onset is not None:
-            if (now - self._onset) * 1000 + 20 >= cfg.barge_in_min_speech_ms:
+            # Voiced speech that long is no backchannel; the VAD's hang-over after a "yeah" is not speech.
+            if (max(self._voiced_at, self._onset) - self._onset) * 1000 + 20 >= cfg.barge_in_min_speech_ms:
                 await self._barge_in(self._onset)
         elif self._phase is Phase.TRAILING and self._last_voiced is not None:
             if (now - self._last_voiced) * 1000 >= cfg.end_of_turn_silence_ms:
@@ -106,6 +114,8 @@ class TurnManager(FrameProcessor):
                 await self.push_frame(FinalizeSttFrame(), Direction.UPSTREAM)
         elif self._phase is Phase.FINALIZING and now >= self._final_deadline:
             await self._end_turn(now, "stt_timeout")
+            # The late final is this turn's, ended on its partial: never the start of the caller's next turn.
+            self._discard_final = True
         if self._digits and self._phase is Phase.IDLE and (now - self._last_digit) * 1000 >= cfg.dtmf_timeout_ms:
             await self._end_turn(now, "dtmf_timeout")
         if self._reprompt_at is not None and now >= self._reprompt_at and self._phase is Phase.IDLE:
@@ -121,6 +131,17 @@ class TurnManager(FrameProcessor):
         if self._ctx.config.pause_on_speech and self._agent_active and not self._barged and not self._paused:
             self._paused = True
             await self.push_frame(PausePlaybackFrame(onset=onset))
+
+    def _words_unvoiced(self, frame: InterimTranscriptionFrame) -> None:
+        """The STT heard words the call's VAD did not (a short, quick "yep" under its threshold, found by the stress
+        harness's fast talker): a turn whose speech has already stopped, ended as any other after the silence
+        window, rather than a caller left unheard until the silence reprompt.
+        """
+        self._reprompt_at = None
+        self._partial = frame.text
+        self._onset = self._last_voiced = frame.received
+        self._barged = False
+        self._phase = Phase.TRAILING
 
     async def _on_speech_stop(self, frame: UserStoppedSpeakingFrame) -> None:
         if self._phase is not Phase.SPEAKING:
@@ -186,9 +207,12 @@ class TurnManager(FrameProcessor):
                 self._reprompt_at = now + self._ctx.config.reprompt_after_seconds
             return
         delay_ms = None
+        if last_voiced is not None:
+            self._ctx.metrics.observe("turn_end_delay", max(0.0, now - last_voiced))
         if final_at is not None and last_voiced is not None:
             delay_ms = round((final_at - last_voiced) * 1000)
             self._ctx.metrics.observe("stt_final_delay", max(0.0, final_at - last_voiced))
-        self._ctx.events.emit("turn.ended", text=text, dtmf=digits, reason=reason, stt_final_delay_ms=delay_ms)
+        ended = self._ctx.events.emit("turn.ended", text=text, dtmf=digits, reason=reason, stt_final_delay_ms=delay_ms)
         self._agent_pending = True
-        await self.push_frame(UserTurnFrame(text=text, dtmf=digits, ended_at=now, last_voiced=last_voiced))
+        await self.push_frame(UserTurnFrame(text=text, dtmf=digits, ended_at=now, last_voiced=last_voiced,
+                                            occurred_at=ended.occurred_at if ended is not None else None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 STT_SAMPLE_RATE = 16_000
 
@@ -40,10 +40,22 @@ class SttStream(Protocol):
         ...
 
 
+@runtime_checkable
+class HintableStream(Protocol):
+    """A session that takes new hints in place (Whisper's prompt): nothing it has heard is lost."""
+
+    def set_hints(self, hints: Sequence[str]) -> None:
+        """What the caller is now expected to say; used by recognition from now on."""
+        ...
+
+
 class SpeechToText(Protocol):
     """Opens streaming sessions. `hints` constrain recognition (e.g. digits for a phone capture)."""
 
     name: str
+    supports_hints: bool
+    """Whether new hints need a new session (`open(hints=...)`); if not, one session serves the whole call
+    (and takes new hints in place when it is a `HintableStream`)."""
 
     async def open(self, *, hints: Sequence[str] | None = None) -> SttStream:
         """Start a session."""

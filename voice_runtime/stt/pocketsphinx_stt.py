@@ -15,8 +15,8 @@ import itertools
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from voice_runtime.engines.errors import SpeechEngineError
 from voice_runtime.stt.base import Transcript
-from voice_runtime.stt.errors import SpeechEngineError
 from voice_runtime.stt.sphinx_core import DEFAULT_CARRIER_PHRASES, SphinxConfig
 from voice_runtime.stt.sphinx_worker import SphinxWorker
 
@@ -27,6 +27,7 @@ class PocketsphinxStt:
     """`SpeechToText` on pocketsphinx; one per process. Call `warm_up` before the first call."""
 
     name = "pocketsphinx"
+    supports_hints = True  # a grammar per question
 
     def __init__(
         self,

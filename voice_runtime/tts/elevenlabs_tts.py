@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from voice_runtime.stt.errors import SpeechEngineAuthError, SpeechEngineError
+from voice_runtime.engines.errors import SpeechEngineAuthError, SpeechEngineError
 
 log = logging.getLogger(__name__)
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}

@@ -8,9 +8,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from infra.db.registry import load_table_modules
+from infra.db.registry import all_tables
 
-target_metadata = load_table_modules()
+target_metadata = all_tables()
 
 
 def _run(connection: Connection) -> None:

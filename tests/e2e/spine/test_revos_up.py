@@ -16,14 +16,10 @@ import httpx
 import psutil
 import pytest
 
+from tests.helpers.net import free_port
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def leftovers(data_dir: Path) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.capital.conftest import World
+from tests.helpers.capital import World
 
 pytestmark = pytest.mark.integration
 US = timedelta(microseconds=1)

@@ -1,5 +1,6 @@
-"""Bonuses: binary, one per event, eligible roles, max per period (ISO week per login), only while running,
-locked once paid, and rules fixed once the experiment has started."""
+"""Bonuses: binary, once per lead milestone, eligible roles, max per period (the tenant's ISO week per login),
+only while running (never backdated into a completed experiment), locked once paid, and rules fixed once the
+experiment has started."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.capital.lifecycle import Action
-from tests.integration.capital.conftest import World
-from tests.integration.capital.scenario import instant, transition_at
+from tests.helpers.capital import World
+from tests.helpers.capital_scenario import instant, transition_at
 
 pytestmark = pytest.mark.integration
 
@@ -26,14 +27,15 @@ async def test_caps_roles_locking(world: World, capital_worker: None, engine: As
                                            "person_name": "Cleo", "role": "closer", "hourly_rate_usd": "40"},
                               expect=201)
     start = datetime.fromisoformat((await world.post(f"/v1/experiments/{exp}/start", expect=200))["run_started_at"])
-    lead = await world.lead()
+    leads = [await world.lead() for _ in range(3)]
     got = [(await world.event(lead, "install_appointment_scheduled", start + timedelta(microseconds=i),
-                              login=world.login_id))["bonus_id"] for i in range(3)]
+                              login=world.login_id))["bonus_id"] for i, lead in enumerate(leads)]
     assert [g is not None for g in got] == [True, True, False]  # max_per_period = 2
+    lead = leads[0]
 
-    wrong_role = await world.event(lead, "install_appointment_scheduled", start, login=closer["id"])
+    wrong_role = await world.event(await world.lead(), "install_appointment_scheduled", start, login=closer["id"])
     assert wrong_role["experiment_id"] == exp and wrong_role["bonus_id"] is None
-    no_login = await world.event(lead, "install_appointment_scheduled", start)
+    no_login = await world.event(await world.lead(), "install_appointment_scheduled", start)
     assert no_login["bonus_id"] is None  # missing data is not counted
 
     body = {"external_id": "dup-1", "lead_id": lead, "type": "paid_conversion",
@@ -63,12 +65,12 @@ async def test_cap_per_iso_week_and_under_concurrency(world: World, engine: Asyn
         {"event_type": "install_completed", "bonus_amount_usd": "10", "eligible_roles": ["sdr"],
          "max_per_period": 1}])
     await transition_at(engine, exp, Action.START, instant(date(2026, 11, 6)))  # Friday of 2026-W45
-    lead = await world.lead()
-    sunday, monday = instant(date(2026, 11, 8), 23.9), instant(date(2026, 11, 9), 0.1)
+    leads = [await world.lead() for _ in range(7)]
+    sunday, monday = instant(date(2026, 11, 8), 23.9), instant(date(2026, 11, 9), 0.1)  # a UTC tenant
     results = await asyncio.gather(*(world.event(lead, "calculator_installed", sunday, login=world.login_id)
-                                     for _ in range(6)))
+                                     for lead in leads[:6]))
     assert sum(r["bonus_id"] is not None for r in results) == 1  # the cap holds under concurrent ingestion
-    assert (await world.event(lead, "calculator_installed", monday, login=world.login_id))["bonus_id"]  # 2026-W46
+    assert (await world.event(leads[6], "calculator_installed", monday, login=world.login_id))["bonus_id"]  # W46
     async with engine.connect() as conn:
         periods = (await conn.execute(text("SELECT period FROM bonuses ORDER BY period"))).scalars().all()
     assert periods == ["2026-W45", "2026-W46"]
@@ -79,6 +81,6 @@ async def test_new_period_resets_the_cap(world: World, capital_worker: None) -> 
         {"event_type": "install_completed", "bonus_amount_usd": "10", "eligible_roles": ["sdr"],
          "max_per_period": 1}])
     start = datetime.fromisoformat((await world.post(f"/v1/experiments/{exp}/start", expect=200))["run_started_at"])
-    lead = await world.lead()
-    assert (await world.event(lead, "calculator_installed", start, login=world.login_id))["bonus_id"]
-    assert (await world.event(lead, "calculator_installed", start, login=world.login_id))["bonus_id"] is None
+    first, second = await world.lead(), await world.lead()
+    assert (await world.event(first, "calculator_installed", start, login=world.login_id))["bonus_id"]
+    assert (await world.event(second, "calculator_installed", start, login=world.login_id))["bonus_id"] is None

@@ -11,11 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from activities.capital import CapitalActivities, RollupCommand
+from activities.capital import CapitalActivities
 from activities.capital_costs import LocalGcpBilling, LocalTwilioUsage
 from domain.capital.lifecycle import Action
-from tests.integration.capital.conftest import World
-from tests.integration.capital.scenario import instant, transition_at
+from domain.capital.messages import RollupCommand
+from tests.helpers.capital import World
+from tests.helpers.capital_scenario import instant, transition_at
 
 pytestmark = pytest.mark.integration
 DAY = date(2026, 10, 5)
@@ -32,9 +33,9 @@ async def test_rollup_splits_by_running_time_and_reruns_idempotently(world: Worl
     exp = await world.experiment(bonus_rules=[{"event_type": "paid_conversion", "bonus_amount_usd": "100",
                                                "eligible_roles": ["sdr"]}])
     await transition_at(engine, exp, Action.START, instant(DAY, 12))
-    await transition_at(engine, exp, Action.PAUSE, instant(DAY + timedelta(days=1), 0))
     lead = await world.lead()
     await world.event(lead, "paid_conversion", instant(DAY, 18), login=world.login_id)  # bonus $100 on DAY
+    await transition_at(engine, exp, Action.PAUSE, instant(DAY + timedelta(days=1), 0))
     await world.post("/v1/team/hours", {"login_id": world.login_id, "day": DAY.isoformat(), "hours": "7.5"},
                      role="service", expect=201)  # 7.5 x $30 = $225
     await world.post(f"/v1/campaigns/{world.campaign_id}/cost-sources", {"source": "twilio", "external_key": "AC1"},
@@ -92,3 +93,24 @@ async def test_one_campaign_per_login(world: World) -> None:
         "lead_id": lead, "login_id": second["id"], "started_at": "2026-11-01T00:00:00Z", "duration_s": 30,
         "outcome": "Busy", "twilio_call_sid": "CAx1"})
     assert wrong.status_code == 422 and wrong.json()["code"] == "login_not_in_campaign"
+
+
+async def test_voice_calls_cost_lands_in_the_campaigns_rollup(world: World, engine: AsyncEngine) -> None:
+    voice_tenant = "5f0c1b2e-0000-4000-8000-000000000001"
+    await world.post(f"/v1/campaigns/{world.campaign_id}/cost-sources", {"source": "voice",
+                                                                          "external_key": voice_tenant}, expect=201)
+    async with engine.begin() as conn:
+        # The voice tenant is not the campaign's tenant: the cost source maps it. A smoke call is the platform's.
+        for sid, line, day, amount, purpose in [("CA1", "telephony", DAY, "0.028", "live"),
+                                                ("CA1", "stt", DAY, "0.0077", "live"),
+                                                ("CA2", "telephony", DAY + timedelta(days=1), "5", "live"),
+                                                ("CA3", "telephony", DAY, "7", "smoke")]:
+            await conn.execute(text(
+                "INSERT INTO call_cost_lines (call_sid, line, tenant_id, component, basis, quantity, unit, rate_usd, "
+                "amount_usd, day, core_version, detail, started_at, purpose) VALUES (:s, :l, :t, :l, 'rate', 1, "
+                "'minute', :a, :a, :d, '0.1.0', '{}', now(), :p)"), {"s": sid, "l": line, "t": voice_tenant, "d": day,
+                                                                      "a": Decimal(amount), "p": purpose})
+    activities = CapitalActivities(engine, LocalTwilioUsage(engine), LocalGcpBilling(engine))
+    await activities.rollup_costs(RollupCommand(day=DAY, at=datetime.now(UTC)))
+    await activities.rollup_costs(RollupCommand(day=DAY, at=datetime.now(UTC)))
+    assert await rows(engine) == {(None, "voice"): Decimal("0.0357")}

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.capital.conftest import World
+from tests.helpers.capital import World
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)

@@ -3,7 +3,7 @@ and the override doctrine (no override without an evaluation). One time-cap "day
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,19 +12,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.capital.conftest import World
+from tests.helpers.capital import World
+from tests.helpers.polling import until
 
 pytestmark = pytest.mark.integration
 
 
-async def wait_for(world: World, exp: str, predicate: Any, timeout: float = 20) -> dict[str, Any]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        body: dict[str, Any] = (await world.api.get(f"/v1/experiments/{exp}", headers=world.h())).json()
-        if predicate(body):
-            return body
-        assert asyncio.get_running_loop().time() < deadline, body
-        await asyncio.sleep(0.1)
+async def wait_for(world: World, exp: str, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The experiment as the API shows it, once `predicate` holds for it."""
+    async def read() -> dict[str, Any]:
+        return dict((await world.api.get(f"/v1/experiments/{exp}", headers=world.h())).json())
+    return await until(read, accept=predicate, every=0.1)
 
 
 def kinds(body: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from infra.db.registry import load_table_modules
+from infra.db.registry import all_tables
 
 pytestmark = pytest.mark.integration
 STRUCTURAL = {"add_table", "remove_table", "add_column", "remove_column", "modify_type", "modify_nullable"}
@@ -21,7 +21,7 @@ def _name(diff: Any) -> str:
 
 
 async def test_capital_schema_matches_code(engine: AsyncEngine) -> None:
-    metadata = load_table_modules()
+    metadata = all_tables()
     capital = {t for t in metadata.tables if t not in {"tenants", "principals", "streams", "events"}}
 
     def diff(sync_conn: Any) -> list[Any]:

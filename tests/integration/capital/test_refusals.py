@@ -1,4 +1,4 @@
-"""What V5 refuses to do, checked against the running API, plus roles and batch ingestion rules."""
+"""What capital governance refuses to do, checked against the running API, plus roles and batch ingestion rules."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from domain.capital.models import DialerOutcome
 from domain.capital.weekly import COLUMNS
-from tests.integration.capital.conftest import World
+from tests.helpers.capital import World
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ def _with_referenced_schemas(spec: dict[str, Any], paths: dict[str, Any]) -> lis
     return out
 
 
-async def test_v5_refusals_in_the_api_surface(world: World) -> None:
+async def test_refused_features_are_absent_from_the_api_surface(world: World) -> None:
     spec = (await world.api.get("/openapi.json")).json()
     capital_paths = {p: m for p, m in spec["paths"].items() if p.startswith(
         ("/v1/products", "/v1/campaigns", "/v1/experiments", "/v1/leads", "/v1/team", "/v1/dialer",

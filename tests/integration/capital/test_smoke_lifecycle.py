@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.capital.conftest import World
+from tests.helpers.capital import World
 
 pytestmark = pytest.mark.integration
 

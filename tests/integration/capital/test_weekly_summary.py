@@ -3,7 +3,6 @@ served as JSON, HTML and CSV; the Temporal schedules exist and run the summary w
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import random
@@ -14,12 +13,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
-from temporalio.service import RPCError
 
 from infra.settings import Settings
 from infra.temporal.schedules_capital import ensure_capital_schedules, schedule_ids
-from tests.integration.capital import scenario
-from tests.integration.capital.conftest import World
+from tests.helpers import capital_scenario as scenario
+from tests.helpers.capital import World
+from tests.helpers.polling import until
 
 pytestmark = pytest.mark.integration
 BONUS = [{"event_type": "schedule", "bonus_amount_usd": "25", "eligible_roles": ["sdr"]}]
@@ -113,21 +112,16 @@ async def test_weekly_refusals(world: World) -> None:
 @pytest.mark.slow
 async def test_schedules_are_created_once_and_run(world: World, engine: AsyncEngine, capital_worker: None,
                                                  temporal_client: Client, settings: Settings) -> None:
-    assert len(await ensure_capital_schedules(temporal_client, settings)) == 2
+    assert len(await ensure_capital_schedules(temporal_client, settings)) == 3
     assert await ensure_capital_schedules(temporal_client, settings) == []
     rollup_id, weekly_id = schedule_ids(settings)
     try:
         await temporal_client.get_schedule_handle(weekly_id).trigger()
-        handle = temporal_client.get_workflow_handle(f"{weekly_id}-run")
-        for _ in range(100):
-            try:
-                await handle.result()
-                break
-            except RPCError:  # not started yet
-                await asyncio.sleep(0.1)
-        async with engine.connect() as conn:
-            weeks = (await conn.execute(text("SELECT week FROM weekly_summaries"))).scalars().all()
-        assert weeks  # the scheduled run (previous ISO week) stored its summary
+
+        async def stored_weeks() -> list[str]:
+            async with engine.connect() as conn:
+                return list((await conn.execute(text("SELECT week FROM weekly_summaries"))).scalars().all())
+        assert await until(stored_weeks, every=0.1)  # the scheduled run (previous ISO week) stored its summary
     finally:
         for schedule_id in (rollup_id, weekly_id):
             await temporal_client.get_schedule_handle(schedule_id).delete()

@@ -8,17 +8,20 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.integration.governance.conftest import (
-    BUNDLE,
+from tests.helpers.governance import (
+    also,
+    approve,
     change_payload,
     contract,
     drafted,
     file_issue,
     issue,
+    kernel_tenant,
     reaches,
     register,
-    until,
 )
+from tests.helpers.polling import until
+from workers.governance_worker import governance_bundle
 
 pytestmark = pytest.mark.integration
 
@@ -53,30 +56,48 @@ async def test_unknown_ids_are_404(api, keys) -> None:
 
 
 async def test_capability_registry_roles_and_conflicts(api, keys) -> None:
-    body = {"name": "dialer", "checks": [{"key": "n", "type": "number", "max": 5}], "initial_state": {"n": 1}}
+    body = {"name": "kernel.policy"}
     for role in ("founder", "operator", "service"):
         assert (await api.post("/v1/capabilities", json=body, headers=keys.headers(role))).status_code == 403
-    assert (await api.post("/v1/capabilities", json=body, headers=keys.headers("admin"))).status_code == 201
+    created = await api.post("/v1/capabilities", json=body, headers=keys.headers("admin"))
+    assert created.status_code == 201 and created.json()["owner"] == "kernel", created.text
     again = await api.post("/v1/capabilities", json=body, headers=keys.headers("admin"))
     assert again.status_code == 409 and again.json()["code"] == "capability_exists"
     bad = await api.post("/v1/capabilities", json={**body, "name": "Bad Name"}, headers=keys.headers("admin"))
     assert bad.status_code == 422
     listed = await api.get("/v1/capabilities", headers=keys.headers("service"))
-    assert [c["name"] for c in listed.json()["items"]] == ["dialer"]
+    assert [(c["name"], c["owner"], c["target"]) for c in listed.json()["items"]] == [
+        ("kernel.policy", "kernel", "tenant")]
 
 
-async def test_blocking_signal_makes_issue_ineligible_until_revoked(api, keys, worker) -> None:
+@pytest.mark.parametrize("name", ["dialer", "pricing"])
+async def test_a_capability_without_an_executor_cannot_be_registered(api, keys, engine, name) -> None:
+    r = await api.post("/v1/capabilities", json={"name": name}, headers=keys.headers("admin"))
+    assert r.status_code == 422 and r.json()["code"] == "capability_without_executor", r.text
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM capabilities"))).scalar_one() == 0
+
+
+async def test_voice_settings_are_executed_through_onboarding_so_they_can_be_registered(api, keys) -> None:
+    r = await api.post("/v1/capabilities", json={"name": "voice.tenant_settings"}, headers=keys.headers("admin"))
+    assert r.status_code == 201, r.text
+    assert (r.json()["owner"], r.json()["target"]) == ("voice", "tenant")
+    assert "transfer_to" in r.json()["keys"] and "optional_objectives" in r.json()["keys"]
+
+
+async def test_blocking_signal_makes_issue_ineligible_until_revoked(api, keys, worker, engine) -> None:
+    tenant = await kernel_tenant(engine, facts=False)
     await register(api, keys)
     for role in ("founder", "operator", "service"):
-        r = await api.post("/v1/governance-signals", json={"scope": "dialer", "reason": "x"},
+        r = await api.post("/v1/governance-signals", json={"scope": "kernel.policy", "reason": "x"},
                            headers=keys.headers(role))
         assert r.status_code == 403
-    r = await api.post("/v1/governance-signals", json={"scope": "dialer", "reason": "incident open"},
+    r = await api.post("/v1/governance-signals", json={"scope": "kernel.policy", "reason": "incident open"},
                        headers=keys.headers("admin"))
     assert r.status_code == 201, r.text
     signal_id = r.json()["id"]
-    async with worker(BUNDLE):
-        blocked = await file_issue(api, keys, change_payload(200))
+    async with worker(governance_bundle):
+        blocked = await file_issue(api, keys, change_payload(tenant))
 
         async def ineligible() -> dict[str, Any] | None:
             body = await issue(api, keys, blocked["id"])
@@ -87,14 +108,15 @@ async def test_blocking_signal_makes_issue_ineligible_until_revoked(api, keys, w
         assert r.status_code == 200 and r.json()["revoked_at"] is not None
         again = await api.delete(f"/v1/governance-signals/{signal_id}", headers=keys.headers("admin"))
         assert again.status_code == 409
-        allowed = await file_issue(api, keys, change_payload(200))
+        allowed = await file_issue(api, keys, change_payload(tenant))
         await drafted(api, keys, allowed["id"])
 
 
-async def test_modify_scope_with_malformed_changes_is_422(api, keys, worker) -> None:
+async def test_modify_scope_with_malformed_changes_is_422(api, keys, worker, engine) -> None:
+    tenant = await kernel_tenant(engine, facts=False)
     await register(api, keys)
-    async with worker(BUNDLE):
-        filed = await file_issue(api, keys, change_payload(200))
+    async with worker(governance_bundle):
+        filed = await file_issue(api, keys, change_payload(tenant))
         cid = await drafted(api, keys, filed["id"])
         r = await api.post(f"/v1/contracts/{cid}/modify-scope", json={"proposed_changes": {"changes": "all"}},
                            headers=keys.headers("founder"))
@@ -104,27 +126,27 @@ async def test_modify_scope_with_malformed_changes_is_422(api, keys, worker) -> 
     assert schema.json()["required"] == ["changes"]
 
 
-async def test_search_attributes_follow_the_status(api, keys, worker, temporal_client) -> None:
+async def test_search_attributes_follow_the_status(api, keys, worker, temporal_client, engine) -> None:
+    tenant = await kernel_tenant(engine)
     await register(api, keys)
-    async with worker(BUNDLE):
-        filed = await file_issue(api, keys, change_payload(200, tenant_id=str(uuid.uuid4())))
+    async with worker(governance_bundle):
+        filed = await file_issue(api, keys, change_payload(tenant, tenant_id=tenant))
         cid = await drafted(api, keys, filed["id"])
-        tenant = filed["tenant_id"]
 
         async def listed(status: str) -> bool:
             query = f"status = '{status}' AND kind = 'contract_lifecycle' AND tenant_id = '{tenant}'"
             return [w.id async for w in temporal_client.list_workflows(query)] == [filed["workflow_id"]]
         await until(lambda: listed("DRAFT"))
-        await api.post(f"/v1/contracts/{cid}/approve", json={}, headers=keys.headers("founder"))
+        await approve(api, keys, cid)
         await reaches(api, keys, cid, "COMPLETED")
         await until(lambda: listed("COMPLETED"))
 
 
-async def test_approve_with_impossible_constraints_is_422_and_stays_draft(api, keys, worker) -> None:
+async def test_approve_with_impossible_constraints_is_422_and_stays_draft(api, keys, worker, engine) -> None:
+    tenant = await kernel_tenant(engine, facts=False)
     await register(api, keys)
-    payload = change_payload(200)
-    payload["requested_changes"].append({"capability": "dialer", "key": "region", "value": "nz"})
-    async with worker(BUNDLE):
+    payload = also(change_payload(tenant), tenant, "guardrails.max_daily_spend", 2500)
+    async with worker(governance_bundle):
         filed = await file_issue(api, keys, payload)
         cid = await drafted(api, keys, filed["id"])
         r = await api.post(f"/v1/contracts/{cid}/approve", json={"execution_constraints": {"max_steps": 1}},

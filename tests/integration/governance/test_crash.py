@@ -4,36 +4,25 @@ with every step applied exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from tests.integration.governance.conftest import (
-    DIALER_STATE,
-    capability_state,
+from tests.helpers.governance import (
+    also,
     change_payload,
     drafted,
     file_issue,
+    kernel_tenant,
     reaches,
     register,
-    until,
+    state,
 )
+from tests.helpers.polling import until
+from tests.helpers.worker_process import worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _spawn(settings, temporal_client) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REVOS_DATABASE_URL": settings.database_url,
-           "REVOS_TEMPORAL_ADDRESS": temporal_client.service_client.config.target_host,
-           "REVOS_TASK_QUEUE_SUFFIX": settings.task_queue_suffix}
-    return subprocess.Popen([sys.executable, "-m", "workers.governance_worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+GOVERNANCE_WORKER = ("workers.governance_worker",)
 
 
 async def _applied(engine) -> list[int]:
@@ -47,13 +36,12 @@ async def _applied(engine) -> list[int]:
 async def test_worker_killed_between_steps_each_step_applied_once(api, keys, settings, engine,
                                                                  temporal_client) -> None:
     settings.governance_step_interval_seconds = 2.0
+    tenant = await kernel_tenant(engine)
     await register(api, keys)
-    payload = change_payload(150)
-    payload["requested_changes"] += [{"capability": "dialer", "key": "region", "value": "nz"},
-                                     {"capability": "dialer", "key": "enabled", "value": False}]
-    first = _spawn(settings, temporal_client)
-    second: subprocess.Popen[bytes] | None = None
-    try:
+    payload = also(also(change_payload(tenant), tenant, "guardrails.max_daily_spend", 2500), tenant,
+                   "cfo_guardrails.margin_floor_pct", 55)
+    with worker_process(settings, temporal_client.service_client.config.target_host, GOVERNANCE_WORKER) as process:
+        process.start()
         filed = await file_issue(api, keys, payload)
         cid = await drafted(api, keys, filed["id"])
         r = await api.post(f"/v1/contracts/{cid}/approve", json={}, headers=keys.headers("founder"))
@@ -62,22 +50,18 @@ async def test_worker_killed_between_steps_each_step_applied_once(api, keys, set
         async def one_applied() -> bool:
             return await _applied(engine) == [1]
         await until(one_applied, timeout=20, every=0.02)
-        first.send_signal(signal.SIGKILL)  # no graceful shutdown: the process just dies
-        first.wait(timeout=10)
+        process.kill()  # no graceful shutdown: the process just dies
         assert await _applied(engine) == [1]
         await asyncio.sleep(2.5)  # the step timer fires while no worker is alive
-        second = _spawn(settings, temporal_client)
+        process.start()
         done = await reaches(api, keys, cid, "COMPLETED", timeout=60)
-    finally:
-        for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                proc.wait(timeout=10)
     assert await _applied(engine) == [1, 2, 3]
-    cap = await capability_state(api, keys)
-    assert cap["state"] == {**DIALER_STATE, "max_calls_per_hour": 150, "region": "nz", "enabled": False}
-    assert cap["version"] == 3  # three steps, three writes: none applied twice
-    events = await api.get("/v1/streams/capability:dialer/events", headers=keys.headers("admin"))
+    values = await state(api, keys, tenant)
+    assert (values["targets.cac_max"], values["guardrails.max_daily_spend"],
+            values["cfo_guardrails.margin_floor_pct"]) == (1500, 2500, 55)
+    async with engine.connect() as conn:  # seeded, then three steps, three policy versions: none applied twice
+        assert (await conn.execute(text("SELECT count(*) FROM kernel_policies"))).scalar_one() == 4
+    events = await api.get("/v1/streams/capability:kernel.policy/events", headers=keys.headers("admin"))
     changed = [e["payload"]["seq"] for e in events.json()["events"] if e["type"] == "capability.changed"]
     assert changed == [1, 2, 3]
     assert [e["type"] for e in done["timeline"]].count("job.started") == 1

@@ -14,25 +14,32 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.integration.governance.conftest import (
-    BUNDLE,
+from infra.temporal.errors import DomainErrorInterceptor
+from tests.helpers.governance import (
+    BREAKING_KEY,
+    BREAKING_VALUE,
     change_payload,
     drafted,
     file_issue,
+    kernel_tenant,
     reaches,
     register,
 )
+from workers.governance_worker import governance_bundle
 from workflows.contract_lifecycle import ContractLifecycleWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[2] / "histories" / "governance"
+# Recorded before governed-change-v2 (the legacy execution), and with it (executors, scopes, health).
 SCENARIOS = ["approved_completed", "modified_then_rolled_back"]
+RECORDED = ["v2_approved_completed", "v2_modified_then_rolled_back"]
 
 
 def _replayer() -> Replayer:
-    return Replayer(workflows=[ContractLifecycleWorkflow], data_converter=pydantic_data_converter)
+    return Replayer(workflows=[ContractLifecycleWorkflow], data_converter=pydantic_data_converter,
+                    interceptors=[DomainErrorInterceptor()])
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("name", SCENARIOS + RECORDED)
 async def test_saved_history_replays_against_current_code(name: str) -> None:
     raw = json.loads((HISTORIES / f"{name}.json").read_text())
     history = WorkflowHistory.from_json(raw["workflow_id"], raw["history"])
@@ -55,24 +62,27 @@ async def test_replay_detects_a_nondeterministic_change() -> None:
 
 @pytest.mark.integration
 @pytest.mark.skipif(not os.environ.get("REVOS_RECORD_HISTORIES"), reason="set REVOS_RECORD_HISTORIES=1 to re-record")
-async def test_record_histories(api, keys, worker, temporal_client) -> None:
+async def test_record_histories(api, keys, worker, temporal_client, engine) -> None:
+    """Records the v2 scenarios (the v1 files were recorded before governed-change-v2 and are kept as they are)."""
     HISTORIES.mkdir(parents=True, exist_ok=True)
+    tenant = await kernel_tenant(engine)
     await register(api, keys)
-    async with worker(BUNDLE):
-        ok = await file_issue(api, keys, change_payload(200))
+    async with worker(governance_bundle):
+        ok = await file_issue(api, keys, change_payload(tenant))
         cid = await drafted(api, keys, ok["id"])
         await api.post(f"/v1/contracts/{cid}/clarify", json={"question": "sure?"}, headers=keys.headers("founder"))
         await api.post(f"/v1/contracts/{cid}/approve", json={}, headers=keys.headers("founder"))
         await reaches(api, keys, cid, "COMPLETED")
-        bad = await file_issue(api, keys, change_payload(300))
+        bad = await file_issue(api, keys, change_payload(tenant, 1300))
         old = await drafted(api, keys, bad["id"])
-        scope = {"changes": [{"capability": "dialer", "key": "max_calls_per_hour", "value": 999}]}
+        scope = {"changes": [{"capability": "kernel.policy", "target": tenant, "key": BREAKING_KEY,
+                              "value": BREAKING_VALUE}]}
         r = await api.post(f"/v1/contracts/{old}/modify-scope", json={"proposed_changes": scope},
                            headers=keys.headers("founder"))
         new = r.json()["contract_id"]
         await api.post(f"/v1/contracts/{new}/approve", json={}, headers=keys.headers("founder"))
         await reaches(api, keys, new, "FAILED")
-    for name, filed in zip(SCENARIOS, (ok, bad), strict=True):
+    for name, filed in zip(RECORDED, (ok, bad), strict=True):
         handle = temporal_client.get_workflow_handle(filed["workflow_id"])
         history = await handle.fetch_history()
         (HISTORIES / f"{name}.json").write_text(json.dumps(

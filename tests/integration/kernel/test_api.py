@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.kernel.catalog import default_dictionary, default_executors
 from infra.db.kernel_store import execute_cycle, load_catalog
-from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
-from tests.unit.kernel.factory import bend, payload
+from tests.helpers.kernel_facts import cycles, make_tenant, seed_facts
+from tests.helpers.kernel_payloads import bend, payload
 
 pytestmark = pytest.mark.integration
 

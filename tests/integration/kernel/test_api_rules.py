@@ -17,8 +17,8 @@ from domain.tenants import Tenant
 from infra.db.kernel_store import execute_cycle
 from infra.db.tenants import create_tenant
 from infra.settings import Settings
-from tests.unit.kernel.factory import NOW, TENANT, payload
-from tests.unit.kernel.test_rules import CASES
+from tests.helpers.kernel_payloads import NOW, TENANT, payload
+from tests.helpers.kernel_rules import CASES
 
 pytestmark = pytest.mark.integration
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,24 +14,18 @@ from temporalio.client import Client, ScheduleOverlapPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from domain.kernel.messages import daily_schedule_id, deviation_source
 from domain.kernel.outputs import KernelOutput
 from infra.db.event_store import EventStore
 from infra.settings import Settings
 from infra.temporal import queues
-from infra.temporal.kernel_schedule import cycle_input, ensure_daily_schedule, run_manual_cycle, schedule_id
-from tests.integration.kernel.helpers import cycles, make_tenant, seed_facts
+from infra.temporal.kernel_schedule import cycle_input, ensure_daily_schedule, run_manual_cycle
+from tests.helpers.kernel_facts import cycles, make_tenant, seed_facts
+from tests.helpers.polling import until
+from workers.kernel import kernel_bundle
 from workflows.kernel_cycle import KernelCycleWorkflow
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-KERNEL = "workers.kernel:kernel_bundle"
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.3)
 
 
 async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
@@ -43,7 +35,7 @@ async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now)
     fast = settings.model_copy(update={"kernel_schedule_every_seconds": 2.0, "kernel_schedule_offset_seconds": 0})
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         sid = await ensure_daily_schedule(temporal_client, fast, tenant)
         try:
             described = await temporal_client.get_schedule_handle(sid).describe()
@@ -51,7 +43,7 @@ async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
 
             async def two_runs() -> bool:
                 return len(await cycles(engine, tenant)) >= 2
-            await eventually(two_runs)
+            await until(two_runs, timeout=30, every=0.3)
         finally:
             await temporal_client.get_schedule_handle(sid).delete()
         rows = await cycles(engine, tenant)
@@ -62,7 +54,7 @@ async def test_scheduled_cycle_stores_output_and_next_trigger_is_too_recent(
         assert (rows[1]["status"], rows[1]["error_code"]) == ("error", "CYCLE_TOO_RECENT")
         manual = await run_manual_cycle(temporal_client, settings, tenant, source="test")
     assert manual.cycle.code == "CYCLE_TOO_RECENT" and manual.cycle.http_status == 429
-    assert sid == schedule_id(tenant)
+    assert sid == daily_schedule_id(tenant)
 
 
 async def test_manual_cycle_files_or_records_every_governed_action(
@@ -71,7 +63,7 @@ async def test_manual_cycle_files_or_records_every_governed_action(
     now = datetime.now(UTC)
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now)
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         result = await run_manual_cycle(temporal_client, settings, tenant, source="test")
     assert result.cycle.status == "completed", result.cycle.result
     assert result.filing is not None
@@ -92,7 +84,7 @@ async def test_cycle_without_policy_is_invalid_input_naming_the_missing_fields(
     now = datetime.now(UTC)
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now, policy=False)
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         result = await run_manual_cycle(temporal_client, settings, tenant, source="test")
     assert result.cycle.code == "INVALID_INPUT" and result.cycle.http_status == 400
     assert "cfo_guardrails" in result.cycle.result["message"]
@@ -105,7 +97,7 @@ async def test_metric_deviation_starts_a_cycle(
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now)
     today = now.date().isoformat()
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         calm = await api.post("/v1/metrics", headers=keys.headers("service"), json={
             "tenant_id": str(tenant), "metrics": [{"metric_id": "bookings_new", "value": 96_000, "date": today}]})
         assert calm.json()["deviations"] == [] and calm.json()["started_cycles"] == []
@@ -117,10 +109,10 @@ async def test_metric_deviation_starts_a_cycle(
 
         async def stored() -> bool:
             return any(r["trigger_type"] == "metric_deviation" for r in await cycles(engine, tenant))
-        await eventually(stored)
+        await until(stored, timeout=30, every=0.3)
     row = next(r for r in await cycles(engine, tenant) if r["trigger_type"] == "metric_deviation")
     assert row["status"] == "completed"
-    assert row["input"]["trigger"]["source"].startswith("metric_alert:pipeline_total")
+    assert row["input"]["trigger"]["source"].startswith(deviation_source("pipeline_total"))
 
 
 async def test_campaigns_come_from_capital_tables_when_present(
@@ -141,7 +133,7 @@ async def test_campaigns_come_from_capital_tables_when_present(
         await conn.execute(text("INSERT INTO cost_rollups (date, campaign_id, experiment_id, source, cost_usd) "
                                 "VALUES (:d, :c, NULL, 'twilio', 1200.50), (:d, :c, NULL, 'gcp', 300)"),
                            {"d": now.date(), "c": campaign})
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         await run_manual_cycle(temporal_client, settings, tenant, source="test")
     stored = (await cycles(engine, tenant))[0]["input"]["campaigns"]
     assert stored == [{"id": str(campaign), "name": "Search", "status": "active", "objective": "unspecified",
@@ -156,7 +148,7 @@ async def test_workflow_history_replays_deterministically(
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now)
     wid = f"kernel-replay-{uuid.uuid4().hex[:8]}"
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         await temporal_client.execute_workflow(
             KernelCycleWorkflow.run, cycle_input(settings, tenant, "manual", "replay-test"), id=wid,
             task_queue=settings.queue(queues.KERNEL))
@@ -172,7 +164,7 @@ async def test_recorded_action_results_feed_back_into_stored_cycles(
     plain, learned = await make_tenant(engine, now), await make_tenant(engine, now)
     for tenant in (plain, learned):
         await seed_facts(engine, tenant, now)
-    async with worker(KERNEL):
+    async with worker(kernel_bundle):
         first = await run_manual_cycle(temporal_client, settings, plain, "t")
         before = KernelOutput.model_validate(first.cycle.result)
         top = before.actions[0]

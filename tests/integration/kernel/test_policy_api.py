@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, ScheduleOverlapPolicy
 
+from domain.kernel.messages import daily_schedule_id
 from infra.settings import Settings
-from infra.temporal.kernel_schedule import schedule_id
-from tests.integration.kernel.helpers import POLICY, make_tenant, seed_facts
+from tests.helpers.kernel_facts import POLICY, make_tenant, seed_facts
+from workers.kernel import kernel_bundle
 
 pytestmark = pytest.mark.integration
 
@@ -29,8 +30,8 @@ async def test_policy_creates_the_daily_schedule(
     missing = await api.put(f"/v1/kernel/tenants/{uuid.uuid4()}/policy", json=POLICY, headers=keys.headers("admin"))
     assert missing.status_code == 404
     response = await api.put(url, json=POLICY, headers=keys.headers("founder"))
-    assert response.status_code == 200 and response.json()["schedule_id"] == schedule_id(tenant)
-    handle = temporal_client.get_schedule_handle(schedule_id(tenant))
+    assert response.status_code == 200 and response.json()["schedule_id"] == daily_schedule_id(tenant)
+    handle = temporal_client.get_schedule_handle(daily_schedule_id(tenant))
     try:
         described = await handle.describe()
         assert described.schedule.policy.overlap == ScheduleOverlapPolicy.SKIP
@@ -46,7 +47,7 @@ async def test_manual_cycle_over_http(worker: Any, api: httpx.AsyncClient, keys:
     now = datetime.now(UTC)
     tenant = await make_tenant(engine, now)
     await seed_facts(engine, tenant, now)
-    async with worker("workers.kernel:kernel_bundle"):
+    async with worker(kernel_bundle):
         first = await api.post(f"/v1/kernel/tenants/{tenant}/cycles", headers=keys.headers("service"))
         second = await api.post(f"/v1/kernel/tenants/{tenant}/cycles", headers=keys.headers("admin"))
     assert first.status_code == 200 and first.json()["version"] == "revenue_os_v1.1"

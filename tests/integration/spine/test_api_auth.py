@@ -5,7 +5,6 @@ The routes are discovered from the app, so routes added later are covered withou
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Iterator
 
@@ -14,7 +13,8 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.routers import ROUTER_MODULES
+from api.deps import REFUSALS_STREAM
+from api.routers import ROUTERS
 from domain.auth import Role
 from infra.db.event_store import EventStore
 from infra.db.principals import create_principal
@@ -36,8 +36,8 @@ def _allowed_roles(route: APIRoute) -> frozenset[Role] | None:
 
 def _v1_routes() -> list[tuple[str, str, frozenset[Role] | None]]:
     out = []
-    for name in ROUTER_MODULES:
-        for route in importlib.import_module(name).router.routes:
+    for router in ROUTERS:
+        for route in router.routes:
             if not (isinstance(route, APIRoute) and route.path.startswith("/v1")):
                 continue
             for method in sorted(route.methods or ()):
@@ -86,7 +86,7 @@ async def test_route_refuses_without_the_right_key(
         response = await api.request(method, url, headers={"Authorization": f"Bearer {keys[role]}"}, json={})
         assert response.status_code == 403, (method, url, role, response.text)
         assert response.json()["code"].startswith("forbidden")
-    refusals = await EventStore(engine).read("security:refusals")
+    refusals = await EventStore(engine).read(REFUSALS_STREAM)
     assert len(refusals) == 3 + len(refused)
     assert {e.payload["path"] for e in refusals} == {url}
 

@@ -11,12 +11,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import ConcurrencyConflict
-from domain.events import NewEvent
+from domain.events import NewEvent, stream_name
 from infra.db import event_store
 from infra.db.event_store import EventStore
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 25, 1, 2, 3, tzinfo=UTC)
+NEW, RACE, ANY = stream_name("s", "new"), stream_name("s", "race"), stream_name("s", "any")
 
 
 def ev(n: int) -> NewEvent:
@@ -40,9 +41,9 @@ async def test_wrong_expected_version_conflicts_and_writes_nothing(engine: Async
         await store.append("s:2", [ev(2), ev(3)], expected_version=0)
     assert info.value.details["actual_version"] == 1
     with pytest.raises(ConcurrencyConflict):
-        await store.append("s:new", [ev(1)], expected_version=3)
+        await store.append(NEW, [ev(1)], expected_version=3)
     assert [e.seq for e in await store.read("s:2")] == [1]
-    assert await store.version("s:new") == 0
+    assert await store.version(NEW) == 0
 
 
 @pytest.mark.parametrize("statement", [
@@ -63,19 +64,19 @@ async def test_fifty_concurrent_optimistic_appends_are_gapless(engine: AsyncEngi
         while True:
             try:
                 async with engine.begin() as conn:
-                    version = await event_store.stream_version(conn, "s:race")
-                    await event_store.append(conn, "s:race", [ev(n)], expected_version=version)
+                    version = await event_store.stream_version(conn, RACE)
+                    await event_store.append(conn, RACE, [ev(n)], expected_version=version)
                 return
             except ConcurrencyConflict:
                 await asyncio.sleep(0)
 
     await asyncio.gather(*(writer(n) for n in range(50)))
-    events = await EventStore(engine).read("s:race")
+    events = await EventStore(engine).read(RACE)
     assert [e.seq for e in events] == list(range(1, 51))
     assert sorted(e.payload["n"] for e in events) == list(range(50))
 
 
 async def test_fifty_concurrent_unconditional_appends_are_gapless(engine: AsyncEngine) -> None:
     store = EventStore(engine)
-    await asyncio.gather(*(store.append("s:any", [ev(n)]) for n in range(50)))
-    assert [e.seq for e in await store.read("s:any")] == list(range(1, 51))
+    await asyncio.gather(*(store.append(ANY, [ev(n)]) for n in range(50)))
+    assert [e.seq for e in await store.read(ANY)] == list(range(1, 51))

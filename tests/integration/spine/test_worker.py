@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import workflow
 from temporalio.client import Client
 
-from activities.events import AppendEvents
-from domain.events import NewEvent
+from activities.events import EventActivities
+from domain.events import AppendEvents, NewEvent
 from infra.db.event_store import EventStore
 from infra.settings import Settings
 from infra.temporal import queues
-from workers.registry import WorkerBundle, WorkerDeps
+from workers.bundle import WorkerBundle, WorkerDeps
+from workers.spine import spine_bundle
 
 pytestmark = pytest.mark.integration
 
@@ -24,12 +25,12 @@ pytestmark = pytest.mark.integration
 class AppendTwiceWorkflow:
     @workflow.run
     async def run(self, command: AppendEvents) -> int:
-        first: int = await workflow.execute_activity(
-            "append_events", command, start_to_close_timeout=timedelta(seconds=10), result_type=int
+        first = await workflow.execute_activity_method(
+            EventActivities.append_events, command, start_to_close_timeout=timedelta(seconds=10)
         )
         # A retried activity whose first attempt committed must not append again.
-        again: int = await workflow.execute_activity(
-            "append_events", command, start_to_close_timeout=timedelta(seconds=10), result_type=int
+        again = await workflow.execute_activity_method(
+            EventActivities.append_events, command, start_to_close_timeout=timedelta(seconds=10)
         )
         assert first == again
         return again
@@ -47,7 +48,7 @@ async def test_append_activity_is_idempotent_with_expected_version(
         events=[NewEvent(type="x", payload={"a": 1}, occurred_at=datetime.now(UTC))],
         expected_version=0,
     )
-    async with worker("workers.registry:spine_bundle", "tests.integration.spine.test_worker:append_twice_bundle"):
+    async with worker(spine_bundle, append_twice_bundle):
         result = await temporal_client.execute_workflow(
             AppendTwiceWorkflow.run, command, id=f"wf-{uuid.uuid4()}", task_queue=settings.queue(queues.SPINE)
         )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.helpers.voice_audio import PhoneAudio
 from voice_runtime.codec import Resampler, mulaw_to_pcm16
 from voice_runtime.stt.pocketsphinx_stt import PocketsphinxStt
 from voice_runtime.tts.piper_tts import PiperTts
-
-PhoneAudio = Callable[[str], Awaitable[bytes]]
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 import numpy as np
 import pytest
 
+from tests.helpers.voice_audio import silence, voiced
 from tests.integration.voice_engines.fake_deepgram import FakeDeepgram
-from tests.unit.voice_engines.signals import silence, voiced
+from voice_runtime.engines.errors import SpeechEngineAuthError, SpeechEngineError
 from voice_runtime.stt.base import Transcript
 from voice_runtime.stt.deepgram_stt import DeepgramStream, DeepgramStt
-from voice_runtime.stt.errors import SpeechEngineAuthError, SpeechEngineError
 
 FRAME = 640  # 20 ms at 16 kHz
 

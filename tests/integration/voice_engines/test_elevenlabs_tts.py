@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.integration.voice_engines.fake_elevenlabs import FakeElevenLabs, expected_audio
-from voice_runtime.stt.errors import SpeechEngineAuthError, SpeechEngineError
+from voice_runtime.engines.errors import SpeechEngineAuthError, SpeechEngineError
 from voice_runtime.tts.base import TextToSpeech
 from voice_runtime.tts.elevenlabs_tts import ElevenLabsTts
 

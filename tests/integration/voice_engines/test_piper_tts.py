@@ -56,7 +56,8 @@ async def test_first_chunk_is_fast_and_the_audio_is_8k_mulaw_speech(piper: Piper
     assert elapsed / seconds < 0.5  # faster than real time even on a shared machine
     pcm = mulaw_to_pcm16(audio)
     assert pcm16_rms(pcm) > 1000
-    assert lag.max_ms < 50  # inference ran off the event loop
+    print(lag)
+    assert lag.loop_cpu_ms < 150, lag  # the engine computed off the event loop's thread
 
 
 async def test_sentences_stream_while_later_ones_are_generated(piper: PiperTts) -> None:

@@ -6,9 +6,8 @@ import asyncio
 
 import pytest
 
-from tests.integration.voice_engines.conftest import PhoneAudio
-from tests.integration.voice_engines.loop_lag import LoopLag
-from tests.integration.voice_engines.speech_eval import (
+from tests.helpers.voice_audio import PhoneAudio
+from tests.helpers.voice_speech_eval import (
     CAPTURE_NAME_HINTS,
     CAPTURE_PHONE_HINTS,
     DIGIT_WORDS,
@@ -19,8 +18,9 @@ from tests.integration.voice_engines.speech_eval import (
     recognize,
     spoken_digits,
 )
+from tests.integration.voice_engines.loop_lag import LoopLag
+from voice_runtime.engines.errors import SpeechEngineError
 from voice_runtime.stt.base import SpeechToText
-from voice_runtime.stt.errors import SpeechEngineError
 from voice_runtime.stt.pocketsphinx_stt import DEFAULT_CARRIER_PHRASES, PocketsphinxStt
 
 pytestmark = pytest.mark.slow
@@ -40,7 +40,8 @@ async def test_partials_then_a_final_with_speech_timing(sphinx: PocketsphinxStt,
     assert final.start_ms is not None and final.end_ms is not None
     assert 300 <= final.start_ms <= 700  # speech begins after 0.5 s of silence (+ piper's own lead-in)
     assert abs(final.end_ms - (500 + speech_s * 1000)) < 600
-    assert lag.max_ms < 60  # decoding ran on the engine's threads
+    print(lag)
+    assert lag.loop_cpu_ms < 150, lag  # the engine computed off the event loop's thread
 
 
 async def test_digit_accuracy_on_phone_audio_with_hints(sphinx: PocketsphinxStt, phone_audio: PhoneAudio) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.integration.voice_engines.conftest import PhoneAudio
+from tests.helpers.voice_audio import PhoneAudio
 from voice_runtime.codec import Resampler
 from voice_runtime.vad import Vad
 

@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.tenants import Tenant
-from voice_runtime.sim_caller import Hangup, Interrupt, Pause, Press, Say, Step, WaitForAgent
-from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
+from tests.helpers.voice_worker import ESCALATION, FAST, VoiceFactory, during_call, stored_events
+from voice_runtime.testing.scripted_stt import ScriptedStt, ScriptLine
+from voice_runtime.testing.sim_caller import Hangup, Interrupt, Pause, Press, Say, Step, WaitForAgent
 from voice_runtime.transfer import LocalTransfer
-
-from .conftest import ESCALATION, FAST, VoiceFactory, stored_events
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -92,7 +91,8 @@ async def test_silence_reprompts_then_closes_politely(
     assert [p["count"] for p in of(events, "dialogue.silence_reprompt")] == [1, 2]
     assert of(events, "dialogue.ended")[0]["reason"] == "silence"
     assert len(of(events, "caller.silence")) == 3
-    assert events[-1].type == "call.ended" and events[-1].payload["reason"] == "dialogue_complete"
+    last = during_call(events)[-1]
+    assert (last.type, last.payload["reason"]) == ("call.ended", "dialogue_complete")
 
 
 async def test_phone_number_by_dtmf(voice_worker: VoiceFactory, tenant: Tenant, piper, engine: AsyncEngine) -> None:
@@ -127,7 +127,7 @@ async def test_failed_transfer_is_told_recorded_and_the_call_goes_on(
     after = [e.payload["text"] for e in events if e.type == "agent.utterance.started"
              and e.seq > types.index("transfer.failed")]
     assert after and "Jane Smith" in after[-1]  # told, and the capture carried on
-    assert not report.closed_by_agent and events[-1].payload["reason"] == "caller_hangup"
+    assert not report.closed_by_agent and during_call(events)[-1].payload["reason"] == "caller_hangup"
 
 
 async def test_warm_transfer_briefs_the_target_before_the_caller_joins(
@@ -139,7 +139,7 @@ async def test_warm_transfer_briefs_the_target_before_the_caller_joins(
         caller = await v.place_call(piper)
         report = await caller.run([WaitForAgent(), Say("can i speak to a real person"), Pause(15)])
         events = await stored_events(engine, caller.call_sid)
-    assert report.closed_by_agent and events[-1].payload["reason"] == "transferred"
+    assert report.closed_by_agent and during_call(events)[-1].payload["reason"] == "transferred"
     assert of(events, "transfer.completed")[0] == {**of(events, "transfer.completed")[0], "kind": "warm"}
     (agent_leg, to, whisper_twiml), (call_sid, _, join_twiml) = transfer.requests
     assert to == ESCALATION and call_sid == caller.call_sid
@@ -157,4 +157,4 @@ async def test_successful_transfer_ends_the_stream(
         events = await stored_events(engine, caller.call_sid)
     assert report.closed_by_agent
     assert of(events, "transfer.completed")[0]["to"] == ESCALATION
-    assert events[-1].payload["reason"] == "transferred"
+    assert during_call(events)[-1].payload["reason"] == "transferred"

@@ -12,7 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from infra.db.event_store import EventStore
 from infra.settings import Settings
-from voice_runtime.stt.scripted import ScriptedStt
+from voice_runtime.testing.scripted_stt import ScriptedStt
 from voice_runtime.tts.piper_tts import PiperTts
 from workers.voice import build_runtime
 
@@ -79,7 +79,7 @@ async def test_twilio_webhook_routes_by_called_number_and_checks_signature(
         ok = await post(known)
         assert ok.status_code == 200 and ok.headers["content-type"].startswith("application/xml")
         assert '<Connect><Stream url="wss://voice.example.com/twilio/media">' in ok.text
-        assert f'<Parameter name="tenant_id" value="{tenant}" />' in ok.text
+        assert '<Parameter name="token" value="' in ok.text and tenant not in ok.text  # identity is signed, not sent
         unknown = await post({**known, "To": "+61299999999"})
         assert "<Say" in unknown.text and "<Hangup />" in unknown.text and "<Connect>" not in unknown.text
         forged = await post(known, signature="not-it")

@@ -15,9 +15,11 @@ from activities.capital_costs import (
     gcp_port,
     twilio_port,
 )
+from domain.capital.costs import SourceCost, day_window
 from infra.settings import Settings
 
 DAY = date(2026, 11, 4)
+WINDOW = day_window(DAY, "Australia/Sydney")
 
 
 def test_adapter_choice_follows_settings() -> None:
@@ -29,21 +31,22 @@ def test_adapter_choice_follows_settings() -> None:
 
 
 class FakeDaily:
-    def __init__(self, calls: list[dict[str, Any]], prices: list[str | None]) -> None:
+    def __init__(self, calls: list[dict[str, Any]], prices: list[tuple[str | None, str]]) -> None:
         self.calls, self.prices = calls, prices
 
     def list(self, **kwargs: Any) -> list[Any]:
         self.calls.append(kwargs)
-        return [SimpleNamespace(price=p) for p in self.prices]
+        return [SimpleNamespace(price=p, price_unit=u) for p, u in self.prices]
 
 
 def test_twilio_usage_records_sum_totalprice_per_account() -> None:
     calls: list[dict[str, Any]] = []
     adapter = TwilioUsageRecords.__new__(TwilioUsageRecords)
-    daily = FakeDaily(calls, ["1.25", None, "0.005"])
+    daily = FakeDaily(calls, [("1.25", "usd"), (None, "usd"), ("0.005", "usd"), ("2", "aud")])
     account = SimpleNamespace(usage=SimpleNamespace(records=SimpleNamespace(daily=daily)))
     adapter._client = SimpleNamespace(api=SimpleNamespace(v2010=SimpleNamespace(accounts=lambda sid: account)))
-    assert adapter._fetch(DAY, ["AC1"]) == [("AC1", Decimal("1.255"))]
+    assert adapter._fetch(WINDOW, ["AC1"]) == [SourceCost("AC1", Decimal("2"), "aud"),
+                                               SourceCost("AC1", Decimal("1.255"), "usd")]
     assert calls == [{"category": "totalprice", "start_date": DAY, "end_date": DAY}]
 
 
@@ -52,7 +55,7 @@ def test_bigquery_billing_query_is_parameterized() -> None:
 
     class Job:
         def result(self) -> list[dict[str, Any]]:
-            return [{"key": "proj-a", "cost": 12.5}]
+            return [{"key": "proj-a", "cost": 12.5, "currency": "EUR"}]
 
     class Client:
         def query(self, sql: str, job_config: Any) -> Job:
@@ -64,6 +67,8 @@ def test_bigquery_billing_query_is_parameterized() -> None:
     adapter = BigQueryBilling.__new__(BigQueryBilling)
     adapter._bq, adapter._table = bigquery, "billing.gcp_billing_export_v1"
     adapter._client = Client()  # type: ignore[assignment]
-    assert adapter._fetch(DAY, ["proj-a"]) == [("proj-a", Decimal("12.5"))]
-    assert "@day" in seen["sql"] and "UNNEST(@keys)" in seen["sql"] and "credits" in seen["sql"]
-    assert [p.name for p in seen["config"].query_parameters] == ["day", "keys"]
+    assert adapter._fetch(WINDOW, ["proj-a"]) == [SourceCost("proj-a", Decimal("12.5"), "EUR")]
+    assert "@start" in seen["sql"] and "UNNEST(@keys)" in seen["sql"] and "credits" in seen["sql"]
+    assert "currency" in seen["sql"]
+    assert [p.name for p in seen["config"].query_parameters] == ["start", "end", "keys"]
+    assert seen["config"].query_parameters[0].value == WINDOW.start  # the tenant's midnight, not UTC's

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from domain.errors import InvalidInput
+from domain.errors import Conflict, InvalidInput
 from domain.governance.audit import AuditEvidence, audit, mutations, next_after_audit
 from domain.governance.changes import ProposedChange, parse_changes
-from domain.governance.contracts import ContractStatus, activation_window, refusal_for, risk_level
+from domain.governance.contracts import ContractStatus, activation_window, check_decision, risk_level
 from domain.governance.eligibility import EligibilityContext, evaluate
-from domain.governance.health import CapabilityCheck, HealthSignal, evaluate_capability
-from domain.governance.jobs import apply, execution_steps, rollback_steps
+from domain.governance.health import HealthMeasure, HealthSignal, judge
+from domain.governance.jobs import execution_steps, rollback_steps
 from domain.governance.validator import RuleBasedValidator, ValidatedProposal, ValidatorInput
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -70,8 +70,11 @@ def test_eligibility_may_and_every_may_not_reason() -> None:
 def test_changes_schema_refuses_bad_shapes() -> None:
     assert parse_changes({"changes": [CHANGE]}).capabilities() == ["dialer"]
     bad: dict[str, Any]
+    two_targets = parse_changes({"changes": [{**CHANGE, "target": "a"}, {**CHANGE, "target": "b"}]})
+    assert two_targets.scopes() == ["dialer:a", "dialer:b"] and two_targets.capabilities() == ["dialer"]
+    assert parse_changes({"changes": [{**CHANGE, "key": "guardrails.max_daily_spend", "value": [1, 2]}]})
     for bad in ({"changes": []}, {"changes": [{**CHANGE, "extra": 1}]}, {"changes": [CHANGE, CHANGE]},
-                {"changes": [{**CHANGE, "value": {"nested": 1}}]}, {}):
+                {"changes": [{**CHANGE, "key": "a.b.c"}]}, {"changes": [{**CHANGE, "target": "a b"}]}, {}):
         with pytest.raises(InvalidInput) as info:
             parse_changes(bad)
         assert info.value.code == "invalid_proposed_changes"
@@ -79,15 +82,16 @@ def test_changes_schema_refuses_bad_shapes() -> None:
 
 def test_founder_decisions_allowed_only_on_a_live_current_draft() -> None:
     later = NOW + timedelta(days=7)
-    assert refusal_for("approve", ContractStatus.DRAFT, now=NOW, expires_at=later, current=True) is None
-    codes = [refusal_for("approve", ContractStatus.DRAFT, now=later, expires_at=later, current=True),
-             refusal_for("approve", ContractStatus.APPROVED, now=NOW, expires_at=later, current=True),
-             refusal_for("reject", ContractStatus.DRAFT, now=NOW, expires_at=later, current=False)]
-    assert [r.code if r else None for r in codes] == ["contract_expired", "contract_wrong_state",
-                                                      "contract_superseded"]
-    assert refusal_for("resolve_audit", ContractStatus.AUDIT_INCONCLUSIVE, now=later, expires_at=NOW,
-                       current=True) is None
-    assert refusal_for("resolve_audit", ContractStatus.FAILED, now=NOW, expires_at=later, current=True) is not None
+    check_decision("approve", ContractStatus.DRAFT, now=NOW, expires_at=later, current=True)
+    check_decision("resolve_audit", ContractStatus.AUDIT_INCONCLUSIVE, now=later, expires_at=NOW, current=True)
+    refused = [("approve", ContractStatus.DRAFT, later, True, "contract_expired"),
+               ("approve", ContractStatus.APPROVED, NOW, True, "contract_wrong_state"),
+               ("reject", ContractStatus.DRAFT, NOW, False, "contract_superseded"),
+               ("resolve_audit", ContractStatus.FAILED, NOW, True, "contract_wrong_state")]
+    for action, status, now, current, code in refused:
+        with pytest.raises(Conflict) as info:
+            check_decision(action, status, now=now, expires_at=later, current=current)  # type: ignore[arg-type]
+        assert info.value.code == code
 
 
 def test_risk_and_window() -> None:
@@ -97,15 +101,20 @@ def test_risk_and_window() -> None:
     assert not window.contains(NOW) and not window.contains(NOW + timedelta(hours=2))
 
 
-def test_health_checks_and_invariants() -> None:
-    checks = [CapabilityCheck(key="n", type="number", min=0, max=10), CapabilityCheck(key="on", type="boolean"),
-              CapabilityCheck(key="mode", one_of=["a", "b"], required=False)]
-    assert evaluate_capability("c", checks, {"n": 5, "on": True}).status == "HEALTHY"
-    bad = evaluate_capability("c", checks, {"n": 11, "on": "yes", "mode": "z"})
-    assert bad.status == "UNHEALTHY" and len(bad.violations) == 3
-    assert evaluate_capability("c", checks, {"n": True, "on": True}).status == "UNHEALTHY"
-    assert evaluate_capability("c", [], {"n": 1}).status == "UNKNOWN"
-    assert evaluate_capability("c", checks, None).status == "UNKNOWN"
+def test_health_judges_the_window_after_against_the_window_before() -> None:
+    fine = HealthMeasure(evidence=True, rates={"errors": 0.1})
+    assert judge("c", "t", fine, fine).status == "HEALTHY"
+    broke = HealthMeasure(evidence=True, problems=["the next cycle is refused: INVALID_INPUT (rule 5)"])
+    signal = judge("c", "t", fine, broke)
+    assert signal.status == "UNHEALTHY" and signal.violations == broke.problems
+    assert signal.evidence["before"] == fine.model_dump(mode="json")
+    # a fault that was already there is not the change's doing
+    assert judge("c", "t", broke, broke).status == "HEALTHY"
+    worse = HealthMeasure(evidence=True, rates={"errors": 0.4})
+    assert judge("c", "t", fine, worse).violations == ["errors rose from 10% to 40%"]
+    assert judge("c", "t", fine, HealthMeasure(evidence=True, rates={"errors": 0.2})).status == "HEALTHY"
+    assert judge("c", "t", None, HealthMeasure(evidence=False)).status == "UNKNOWN"
+    assert judge("c", "t", None, broke).status == "UNHEALTHY"  # without a baseline every fault is new
 
 
 def _evidence(**kw) -> AuditEvidence:
@@ -137,15 +146,15 @@ def test_fail_always_rolls_back() -> None:
     assert next_after_audit("INCONCLUSIVE", "rollout") == "rollout"
 
 
-def test_job_steps_and_rollback_restore_exact_state() -> None:
-    before: dict[str, dict[str, Any]] = {"dialer": {"n": 1, "on": True}, "notes": {"g": "hi"}}
-    steps = execution_steps([ProposedChange(capability="dialer", key="n", value=2),
-                             ProposedChange(capability="dialer", key="extra", value="x")])
-    state = before["dialer"]
-    for step in steps:
-        state = apply(state, step)
-    after = {**before, "dialer": state}
-    assert mutations(before, after) == {("dialer", "n"), ("dialer", "extra")}
-    (restore,) = rollback_steps(before, after)
-    assert restore.op == "restore" and apply(after["dialer"], restore) == before["dialer"]
-    assert rollback_steps(before, before) == []
+def test_job_steps_and_rollback_restore_only_the_contract_scopes() -> None:
+    before: dict[str, dict[str, Any]] = {"dialer:a": {"n": 1, "on": True}, "notes:b": {"g": "hi"}}
+    steps = execution_steps([ProposedChange(capability="dialer", target="a", key="n", value=2),
+                             ProposedChange(capability="dialer", target="a", key="extra", value="x")])
+    assert [(s.scope, s.op, s.key) for s in steps] == [("dialer:a", "set", "n"), ("dialer:a", "set", "extra")]
+    after: dict[str, dict[str, Any]] = {"dialer:a": {"n": 2, "on": True, "extra": "x"},
+                                        "notes:b": {"g": "changed by another contract"}}
+    assert mutations(before, after) == {("dialer:a", "n"), ("dialer:a", "extra"), ("notes:b", "g")}
+    (restore,) = rollback_steps(before, after, ["dialer:a"])
+    assert (restore.capability, restore.target, restore.op, restore.state) == ("dialer", "a", "restore",
+                                                                               before["dialer:a"])
+    assert rollback_steps(before, before, ["dialer:a"]) == []

@@ -13,7 +13,7 @@ from activities.kernel_issues import GovernanceIssueFiler, KernelIssue, Recordin
 from domain.kernel.assembly import StoredFacts, analysis_window, build_input, deviation, governed_actions
 from domain.kernel.outputs import KernelError, KernelOutput
 from infra.settings import Settings
-from tests.unit.kernel.factory import payload, run
+from tests.helpers.kernel_payloads import payload, run
 
 
 @pytest.mark.parametrize(("value", "trailing", "pct", "hit"), [

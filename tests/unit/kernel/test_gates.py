@@ -8,7 +8,7 @@ import pytest
 
 from domain.kernel.library import BY_KEY
 from domain.kernel.outputs import KernelOutput
-from tests.unit.kernel.factory import DELETE, bend, payload, run
+from tests.helpers.kernel_payloads import DELETE, bend, payload, run
 
 
 def output(p: dict[str, Any]) -> KernelOutput:

@@ -9,7 +9,7 @@ import pytest
 from domain.kernel.catalog import default_dictionary, default_executors
 from domain.kernel.outputs import KernelOutput
 from domain.kernel.validation import output_violations
-from tests.unit.kernel.factory import DELETE, bend, payload, run
+from tests.helpers.kernel_payloads import DELETE, bend, payload, run
 
 
 def output(p: dict[str, Any]) -> KernelOutput:

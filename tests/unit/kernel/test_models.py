@@ -1,4 +1,4 @@
-"""The contract models and their committed JSON Schemas: files up to date, spec shapes in, wrong shapes out."""
+"""The contract models and their committed JSON Schemas: files up to date, contract shapes in, wrong shapes out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from domain.kernel.inputs import KernelInput
 from domain.kernel.json_schemas import CONTRACT_MODELS, contract_schemas
 from domain.kernel.outputs import KernelError, KernelOutput, dump_contract
 from infra.kernel_schema_files import SCHEMA_DIR, render
-from tests.unit.kernel.factory import DELETE, bend, payload, run
+from tests.helpers.kernel_payloads import DELETE, bend, payload, run
 
 
 def validator(name: str) -> Draft202012Validator:

@@ -20,7 +20,7 @@ from domain.kernel.library import LIBRARY
 from domain.kernel.outputs import KernelError, KernelOutput, dump_contract
 from domain.kernel.validation import output_violations
 from infra.kernel_schema_files import SCHEMA_DIR
-from tests.unit.kernel.factory import NOW, run
+from tests.helpers.kernel_payloads import NOW, run
 
 OUTPUT_SCHEMA = Draft202012Validator(json.loads((SCHEMA_DIR / "KernelOutput.json").read_text()))
 METRIC_IDS = [m.metric_id for m in DEFAULT_METRICS] + ["custom_metric"]

@@ -9,7 +9,7 @@ import pytest
 from domain.kernel.library import BY_KEY
 from domain.kernel.outputs import KernelOutput
 from domain.kernel.scoring import ScoreTerms, adjusted_confidence, score_terms
-from tests.unit.kernel.factory import bend, payload, run
+from tests.helpers.kernel_payloads import bend, payload, run
 
 
 def output(p: dict[str, Any]) -> KernelOutput:

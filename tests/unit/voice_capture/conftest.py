@@ -1,14 +1,12 @@
-"""Shared fixtures: a fixed `now` and the tenant timezone for the pure capture tests."""
+"""The `now` fixture of the pure capture tests (the fixed time itself is in tests/helpers/voice_capture.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
-TZ = "Australia/Sydney"
-# Wednesday 25 November 2026, 9:00 am in Sydney (AEDT, UTC+11).
-NOW = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
+from tests.helpers.voice_capture import NOW
 
 
 @pytest.fixture

@@ -149,3 +149,16 @@ def test_corrections(text: str, expected: str) -> None:
 def test_corrections_refused(text: str, error: str) -> None:
     result = repair_address(UNIT, text)
     assert not result.ok and result.error == error
+
+
+# Found by the stress harness: "the" before a state belongs to the state ("the ACT"), never to the suburb.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("one hundred and eighty four Victoria Place, Braddon, the ACT, two six one two",
+      "184 Victoria Pl, Braddon ACT 2612"),
+     ("12 George Street, The Rocks, New South Wales, 2000", "12 George St, The Rocks NSW 2000"),
+     ("3 Smith Street, Darwin, the Northern Territory, 0800", "3 Smith St, Darwin NT 0800")],
+)
+def test_the_before_a_state(text: str, expected: str) -> None:
+    result = parse_address(text)
+    assert result.ok and result.value == expected, result

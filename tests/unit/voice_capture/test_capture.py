@@ -15,7 +15,7 @@ from domain.voice.capture import (
     start_capture,
     stt_hints,
 )
-from tests.unit.voice_capture.conftest import NOW, TZ
+from tests.helpers.voice_capture import NOW, TZ
 
 PHONE = CaptureConfig(kind=CaptureKind.PHONE)
 
@@ -153,14 +153,23 @@ def test_stt_hints_for_closed_vocabularies(kind: str, word: str) -> None:
     assert word in hints and "yes" in hints and "no" in hints and "that's right" in hints
 
 
-@pytest.mark.parametrize("kind", [CaptureKind.NAME, CaptureKind.EMAIL, CaptureKind.ADDRESS])
+@pytest.mark.parametrize("kind", [CaptureKind.NAME, CaptureKind.ADDRESS])
 def test_no_hints_for_open_vocabularies(kind: CaptureKind) -> None:
     assert stt_hints(kind) == []  # a grammar would stop the recogniser hearing names and streets
+
+
+def test_email_hints_name_the_providers_and_stay_open_vocabulary() -> None:
+    hints = stt_hints(CaptureKind.EMAIL)
+    assert hints[:4] == ["gmail.com", "outlook.com", "hotmail.com", "bigpond.com"]
+    assert {"optusnet.com.au", ".com.au", "at", "dot"} <= set(hints)
+    assert {chr(c) for c in range(ord("a"), ord("z") + 1)} <= set(hints)  # spelling: a grammar engine stays open
 
 
 def test_phone_hints_cover_the_issue_correction() -> None:
     hints = set(stt_hints(CaptureKind.PHONE))
     assert set("no the last digit is nine".split()) <= hints
+    assert set("no it's six seven nine at the end".split()) <= hints
+    assert set("the second to last digit is a seven".split()) <= hints
     assert set("zero four one two three four five six seven eight".split()) <= hints
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.voice.datetime_capture import parse_date_time, readback_date_time, repair_date_time
-from tests.unit.voice_capture.conftest import NOW, TZ
+from tests.helpers.voice_capture import NOW, TZ
 
 PARSED = [
     ("today at 3pm", "2026-11-25T15:00:00+11:00"),

@@ -1,10 +1,16 @@
-"""The default Voice Core dialogue: greet -> name -> phone -> confirm -> close, with repairs, silence and transfers."""
+"""The default Voice Core dialogue: greet -> name -> phone -> confirm -> close, with repairs, silence and transfers.
+
+Since the dialogue walks objective graphs, the tests that configured objectives build a small graph
+(`dialogue_graph`); the escalation tests changed meaning: a failed required capture follows the graph's escalation
+and a failed escalation transfer becomes the walk's promised call back (the call closes) instead of going on.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from domain.voice.capture import CallerTurn, CaptureConfig, CaptureKind
+from domain.objectives import default_graph
+from domain.voice.capture import CallerTurn
 from domain.voice.dialogue import (
     DialogueStep,
     on_caller_turn,
@@ -12,7 +18,7 @@ from domain.voice.dialogue import (
     on_transfer_failed,
     start_dialogue,
 )
-from tests.unit.voice_capture.conftest import NOW, TZ
+from tests.helpers.voice_capture import NOW, TZ, dialogue_graph
 
 
 def say(step: DialogueStep, text: str = "", dtmf: str = "") -> DialogueStep:
@@ -96,27 +102,24 @@ def test_silence_during_readback_repeats_the_readback() -> None:
     assert on_silence(step.state, max_reprompts=2).say == "Are you still there? Was that Ann Lee?"
 
 
-def test_escalation_transfers_and_failure_goes_on() -> None:
-    goals = [CaptureConfig(kind=CaptureKind.PHONE, max_attempts=2, on_failure="escalate"), CaptureConfig(kind="name")]
-    step = start_dialogue(goals, business_name="Acme", transfer_to="+61299990000")
-    step = say(step, "banana")
+def test_escalation_transfers_and_a_failed_transfer_promises_a_call_back() -> None:
+    step = start_dialogue(dialogue_graph("phone", "name", transfer_to="+61299990000"))
+    step = say(say(step, "banana"), "pineapple")
     assert step.action == "speak"
-    step = say(step, "pineapple")
+    step = say(step, "mango")
     assert step.action == "transfer" and step.transfer_to == "+61299990000"
     assert {"capture.failed", "capture.escalated", "dialogue.transfer_requested"} <= set(types(step))
     failed = on_transfer_failed(step.state)
-    assert failed.action == "speak"
-    assert failed.say == (
-        "Sorry, I couldn't put you through just now, but I can still take your details. Can I grab your name, please?"
-    )
-    step = say(say(failed, "Jo Bloggs"), "yes")
-    assert step.state.captured == {"name": "Jo Bloggs"}
-    assert "name, Jo Bloggs" in step.say
+    assert failed.action == "speak_and_hangup"
+    assert failed.say.startswith("Sorry, I couldn't put you through just now. Someone will call you back")
+    ended = next(e for e in failed.events if e["type"] == "dialogue.ended")
+    assert ended["terminal"] == {"action": "call_back", "to": None, "reason": "transfer_failed", "objective": "phone"}
 
 
 def test_escalation_without_a_transfer_target_offers_a_call_back() -> None:
-    goals = [CaptureConfig(kind=CaptureKind.PHONE, max_attempts=1, on_failure="escalate")]
-    step = say(start_dialogue(goals), "no idea")
+    step = start_dialogue(dialogue_graph("phone"))
+    for _ in range(3):
+        step = say(step, "no idea")
     assert step.action == "speak_and_hangup"
     assert "call you back" in step.say
 
@@ -171,8 +174,7 @@ def test_number_given_with_the_name_is_read_back_when_its_turn_comes() -> None:
 
 
 def test_every_kind_in_one_objective_sequence() -> None:
-    goals = [CaptureConfig(kind=k) for k in ("name", "phone", "email", "address", "date_time")]
-    step = start_dialogue(goals, business_name="Acme Plumbing")
+    step = start_dialogue(dialogue_graph("name", "phone", "email", "address", "date_time", business_name="Acme"))
     answers = [
         "Jane Doe", "yes", "0298765432", "yes", "jane at bigpond dot com", "yep",
         "2/15 Smith Street Newtown NSW 2042", "correct", "tomorrow arvo", "no, make it 3 pm", "yes",
@@ -194,8 +196,8 @@ def test_every_kind_in_one_objective_sequence() -> None:
 
 
 def test_optional_email_declined_goes_on() -> None:
-    goals = [CaptureConfig(kind="name"), CaptureConfig(kind="email", required=False)]
-    step = say(say(start_dialogue(goals), "Jo Bloggs"), "yes")
+    graph = dialogue_graph("name", {"id": "email", "type": "capture_email", "required": False})
+    step = say(say(start_dialogue(graph), "Jo Bloggs"), "yes")
     step = say(step, "I don't have one")
     assert step.say.startswith("No worries, we'll leave that one for now. So I've got: name, Jo Bloggs.")
 
@@ -214,9 +216,9 @@ def test_after_hangup_nothing_more_happens() -> None:
     "text", ["can I speak to a real person", "put me through to someone", "I want to talk to a human"]
 )
 def test_caller_asks_for_a_person(text: str) -> None:
-    step = say(start_dialogue(transfer_to="+61299990000"), text)
+    step = say(start_dialogue(default_graph("+61299990000")), text)
     assert step.action == "transfer" and step.transfer_to == "+61299990000"
-    assert types(step) == ["dialogue.person_requested", "dialogue.transfer_requested"]
+    assert types(step) == ["dialogue.person_requested", "dialogue.transfer_requested", "dialogue.ended"]
     failed = on_transfer_failed(step.state)
     assert failed.say.endswith("Can I grab your name, please?") and failed.action == "speak"
 
@@ -253,8 +255,9 @@ def test_issue_scenario_with_recogniser_style_corrections(correction: str) -> No
 
 
 def test_failed_transfer_with_nothing_left_to_ask_closes_politely() -> None:
-    goals = [CaptureConfig(kind=CaptureKind.PHONE, max_attempts=1, on_failure="escalate")]
-    step = say(start_dialogue(goals, transfer_to="+61299990000"), "no idea")
+    step = start_dialogue(dialogue_graph("phone", transfer_to="+61299990000"))
+    for _ in range(3):
+        step = say(step, "no idea")
     assert step.action == "transfer"
     failed = on_transfer_failed(step.state)
     assert failed.action == "speak_and_hangup"

@@ -125,3 +125,15 @@ def test_corrections(text: str, expected: str) -> None:
 def test_corrections_that_are_not_understood(text: str, error: str) -> None:
     result = repair_email(CANDIDATE, text)
     assert not result.ok and result.error == error
+
+
+# Found by the stress harness: a number in the address said as a number, as people say a birth year.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("henry seventy eight at hotmail dot com", "henry78@hotmail.com"),
+     ("It's jo ninety at gmail dot com.", "jo90@gmail.com"), ("sam fifteen at gmail dot com", "sam15@gmail.com"),
+     ("t w e n t y at gmail dot com", "twenty@gmail.com")],
+)
+def test_numbers_said_as_numbers(text: str, expected: str) -> None:
+    result = parse_email(text)
+    assert result.ok and result.value == expected, result

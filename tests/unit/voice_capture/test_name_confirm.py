@@ -101,6 +101,11 @@ def test_title_case() -> None:
     assert title_case_name("o'brien") == "O'Brien"
     assert title_case_name("MARY-JANE") == "Mary-Jane"
     assert title_case_name("mcintyre") == "McIntyre"
+    assert title_case_name("nick's") == "Nick's"  # a possessive, not O'Brien
+
+
+def test_a_no_heard_as_other_words_is_no_name() -> None:
+    assert not parse_name("No, let's look at this by now.").ok
 
 
 YES = [

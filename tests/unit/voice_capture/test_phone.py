@@ -196,3 +196,14 @@ def test_landline_repair_keeps_area_code() -> None:
 
 def test_foreign_number_repair_stays_international() -> None:
     assert repair_phone("+442079460958", "the last digit is nine").value == "+442079460959"
+
+
+@pytest.mark.parametrize(("text", "value", "readback"), [
+    ("oh four four six, oh oh one, three oh four", "+61446001304", "oh four four six, oh oh one, three oh four"),
+    ("oh eight four nine two four one nine six eight", "+61849241968",
+     "oh eight, four nine two four, one nine six eight"),
+])  # fmt: skip
+def test_numbers_in_blocks_phonenumbers_does_not_list_yet_are_real(text: str, value: str, readback: str) -> None:
+    result = parse_phone(text)
+    assert (result.value, result.readback) == (value, readback)
+    assert repair_phone(value, "no, the last digit is two").value == value[:-1] + "2"

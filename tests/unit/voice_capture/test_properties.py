@@ -27,7 +27,7 @@ from domain.voice.name import parse_name, repair_name
 from domain.voice.phone import parse_phone, parse_phone_dtmf
 from domain.voice.phone_repair import repair_phone
 from domain.voice.spoken import ParseResult
-from tests.unit.voice_capture.conftest import NOW, TZ
+from tests.helpers.voice_capture import NOW, TZ, dialogue_graph
 
 VOCAB = sorted(
     {w for kind in CaptureKind for w in stt_hints(kind)}
@@ -148,8 +148,8 @@ DIALOGUE_WORDS = st.lists(
 @FAST
 @given(st.lists(EVENTS, max_size=15), st.sampled_from([None, "+61299990000"]))
 def test_dialogue_never_raises(events: list[tuple[str, str, str]], transfer_to: str | None) -> None:
-    goals = [CaptureConfig(kind=k, max_attempts=2, on_failure="escalate") for k in CaptureKind]
-    step = start_dialogue(goals, "Acme", transfer_to=transfer_to)
+    graph = dialogue_graph(*(k.value for k in CaptureKind), transfer_to=transfer_to)
+    step = start_dialogue(graph)
     for kind, text, dtmf in events:
         if kind == "turn":
             step = on_caller_turn(step.state, CallerTurn(text=text, dtmf=dtmf), now=NOW, timezone=TZ)

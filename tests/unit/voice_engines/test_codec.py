@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
 import pytest
@@ -126,22 +125,3 @@ def test_downsampling_removes_content_above_the_new_nyquist() -> None:
 def test_same_rate_is_passthrough() -> None:
     x = _sine(300, 8000, 0.1).tobytes()
     assert Resampler(8000, 8000).process(x) == x
-
-
-def _per_call_us(fn: object, arg: bytes, runs: int = 2000) -> float:
-    best = float("inf")
-    for _ in range(5):  # best of 5 batches: the machine is shared
-        start = time.perf_counter()
-        for _ in range(runs):
-            fn(arg)  # type: ignore[operator]
-        best = min(best, (time.perf_counter() - start) / runs * 1e6)
-    return best
-
-
-def test_one_frame_costs_well_under_a_tenth_of_a_millisecond() -> None:
-    ulaw = pcm16_to_mulaw(_sine(440, 8000, 0.02).tobytes())
-    pcm8 = mulaw_to_pcm16(ulaw)
-    assert _per_call_us(mulaw_to_pcm16, ulaw) < 20
-    assert _per_call_us(pcm16_to_mulaw, pcm8) < 20
-    assert _per_call_us(Resampler(8000, 16000).process, pcm8) < 100
-    assert _per_call_us(Resampler(16000, 8000).process, _sine(440, 16000, 0.02).tobytes()) < 100

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from voice_runtime.codec import pcm16_to_mulaw
+from voice_runtime.testing.prerendered_tts import PrerenderedTts
 from voice_runtime.tts.base import TextToSpeech
-from voice_runtime.tts.prerendered import PrerenderedTts
 
 
 class ToneTts:

@@ -6,9 +6,9 @@ import asyncio
 
 import numpy as np
 
-from tests.unit.voice_engines.signals import silence, voiced
+from tests.helpers.voice_audio import silence, voiced
 from voice_runtime.stt.base import SpeechToText, Transcript
-from voice_runtime.stt.scripted import ScriptedStt, ScriptLine
+from voice_runtime.testing.scripted_stt import ScriptedStt, ScriptLine
 
 
 async def _feed(stream: object, audio: np.ndarray, frame: int = 320) -> None:

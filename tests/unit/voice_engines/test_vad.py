@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.unit.voice_engines.signals import silence, voiced
-from voice_runtime.vad import Vad, VadResult
+from tests.helpers.voice_audio import silence, voiced
+from voice_runtime.vad import Debouncer, Vad, VadResult
 
 RATE = 16000
 FRAME = RATE * 20 // 1000
@@ -110,3 +110,20 @@ def test_a_steady_noisy_line_stops_counting_as_speech_and_speech_over_it_still_c
     assert starts[0] <= 100 and ends[0] <= 2000 + 400 + 40  # the hum fooled it only until the floor caught up
     assert [s for s in starts if s > 1000] == [4060]  # the real speech, on top of the hum
     assert len(ends) == 2 and 5400 <= ends[1] <= 5460
+
+
+def test_the_debouncer_both_detectors_share_starts_on_voice_within_its_window_and_ends_after_the_hangover() -> None:
+    debounce = Debouncer(start_ms=60, start_window_ms=100, hangover_ms=100)
+    # 20 ms frames: a lone voiced frame, a gap, then three voiced in five frames (60 ms within 100 ms) start speech.
+    flags = [True, False, False, False, False, False, True, False, True, True]
+    results = [debounce.step(20.0, v, 0.0) for v in flags]
+    assert [i for i, r in enumerate(results) if r.speech_started] == [9]
+    more = [debounce.step(20.0, False, 0.0) for _ in range(5)]
+    assert [r.speech_ended for r in more] == [False, False, False, False, True] and not debounce.in_speech
+    assert not debounce.step(20.0, True, 0.0).speech_started  # the start window began again at the end
+
+
+async def test_energy_detector_processes_a_batch_as_frame_by_frame() -> None:
+    audio = np.concatenate([_silence(0.3), _voiced(0.6), _silence(0.6)])
+    frames = [audio[i : i + FRAME].tobytes() for i in range(0, audio.size - FRAME + 1, FRAME)]
+    assert await Vad().process_frames(frames, RATE) == _run(Vad(), audio)

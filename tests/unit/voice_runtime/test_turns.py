@@ -12,6 +12,7 @@ from voice_runtime.frames import (
     InterimTranscriptionFrame,
     InterruptionFrame,
     SilenceFrame,
+    SttFinalizedFrame,
     TranscriptionFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
@@ -22,9 +23,10 @@ from voice_runtime.processors.turns import TurnManager
 from .harness import Harness, make_ctx, run_test
 
 
-def audio(start: float, end: float) -> list[Frame]:
+def audio(start: float, end: float, voiced: bool = True) -> list[Frame]:
+    """20 ms frames; `voiced`: the VAD's own decision for each (speech frames, or the silence between)."""
     n = round((end - start) / 0.02)
-    return [AudioRawFrame(pcm8k=b"", pcm16k=b"", arrived=start + i * 0.02) for i in range(n)]
+    return [AudioRawFrame(pcm8k=b"", pcm16k=b"", arrived=start + i * 0.02, voiced=voiced) for i in range(n)]
 
 
 def setup(**config: object) -> tuple[TurnManager, Harness]:
@@ -59,6 +61,20 @@ async def test_turn_ends_on_final_timeout_with_the_partial() -> None:
     assert h.types("turn.ended")[0].payload["reason"] == "stt_timeout"
 
 
+async def test_a_final_later_than_the_timeout_is_not_the_next_turn() -> None:
+    tm, h = setup(end_of_turn_silence_ms=200, stt_final_timeout_ms=300)
+    frames = [UserStartedSpeakingFrame(onset=0.0), InterimTranscriptionFrame("four one two", 0.3),
+              UserStoppedSpeakingFrame(last_voiced=0.5, speech_ms=500), *audio(0.5, 1.2),
+              UserStartedSpeakingFrame(onset=1.3), *audio(1.3, 1.6),
+              TranscriptionFrame("four one two three", received=1.5),  # the first turn's, decoded late
+              SttFinalizedFrame(received=1.5), *audio(1.6, 2.0),
+              UserStoppedSpeakingFrame(last_voiced=2.0, speech_ms=700), *audio(2.0, 2.3),
+              TranscriptionFrame("yes", received=2.35), SttFinalizedFrame(received=2.35)]
+    await run_test([tm], frames, harness=h)
+    turns = [f.text for f in h.down if isinstance(f, UserTurnFrame)]
+    assert turns == ["four one two", "yes"]
+
+
 async def test_speech_over_the_agent_interrupts_after_min_length() -> None:
     tm, h = setup(barge_in_min_speech_ms=120)
     frames = [BotStartedSpeakingFrame(utterance_id=1, sent_at=0.0), UserStartedSpeakingFrame(onset=1.0),
@@ -68,6 +84,17 @@ async def test_speech_over_the_agent_interrupts_after_min_length() -> None:
     await run_test([tm], audio(1.08, 1.12), harness=h)
     interruptions = [f for f in h.down if isinstance(f, InterruptionFrame)]
     assert len(interruptions) == 1 and interruptions[0].onset == 1.0
+
+
+async def test_the_vad_hang_over_after_a_backchannel_is_not_speech_toward_a_barge_in() -> None:
+    tm, h = setup(barge_in_min_speech_ms=700)
+    frames = [BotStartedSpeakingFrame(utterance_id=1, sent_at=0.0), UserStartedSpeakingFrame(onset=1.0),
+              *audio(1.0, 1.4), *audio(1.4, 1.8, voiced=False)]  # "yeah", then 400 ms until the VAD lets go
+    await run_test([tm], frames, harness=h)
+    assert not any(isinstance(f, InterruptionFrame) for f in h.down)
+    await run_test([tm], [UserStoppedSpeakingFrame(last_voiced=1.4, speech_ms=420), *audio(1.8, 2.0, False)], harness=h)
+    assert not any(isinstance(f, InterruptionFrame | UserTurnFrame) for f in h.down)
+    assert h.types("caller.backchannel")
 
 
 async def test_short_backchannel_does_not_interrupt_and_is_not_a_turn() -> None:
@@ -114,3 +141,30 @@ async def test_dtmf_during_agent_speech_interrupts() -> None:
     tm, h = setup()
     await run_test([tm], [BotStartedSpeakingFrame(utterance_id=1, sent_at=0.0), DtmfFrame("4", 0.3)], harness=h)
     assert any(isinstance(f, InterruptionFrame) for f in h.down)
+
+
+async def test_words_the_vad_missed_after_the_agent_finished_are_a_turn() -> None:
+    # The stress harness's fast talker: a quick "Yep." after a read-back, heard by the STT (a partial) but under
+    # the call's VAD threshold, was left unheard until the silence reprompt asked "Are you still there?".
+    tm, h = setup(end_of_turn_silence_ms=400, stt_final_timeout_ms=800, reprompt_after_seconds=7.0)
+    h.clock.t = 0.0
+    frames = [BotStartedSpeakingFrame(utterance_id=1, sent_at=0.0),
+              BotStoppedSpeakingFrame(utterance_id=1, interrupted=False, heard_ms=4500, total_ms=4500),
+              *audio(0.0, 1.0, voiced=False), InterimTranscriptionFrame("Yep.", received=1.0),
+              *audio(1.0, 1.38, voiced=False)]
+    await run_test([tm], frames, harness=h)
+    assert not any(isinstance(f, FinalizeSttFrame) for f in h.up)  # the silence window runs from the words
+    await run_test([tm], audio(1.38, 1.5, voiced=False), harness=h)
+    assert any(isinstance(f, FinalizeSttFrame) for f in h.up)
+    await run_test([tm], [TranscriptionFrame("Yep.", received=1.6), *audio(1.6, 9.0, voiced=False)], harness=h)
+    assert [t.text for t in h.down if isinstance(t, UserTurnFrame)] == ["Yep."]
+    assert not any(isinstance(f, SilenceFrame) for f in h.down)
+
+
+async def test_a_partial_while_the_agent_speaks_is_no_turn() -> None:
+    tm, h = setup(end_of_turn_silence_ms=200, barge_in_min_speech_ms=300)
+    frames = [BotStartedSpeakingFrame(utterance_id=1, sent_at=0.0), *audio(0.0, 0.5, voiced=False),
+              InterimTranscriptionFrame("thank you", received=0.5), *audio(0.5, 1.5, voiced=False)]
+    await run_test([tm], frames, harness=h)
+    assert not any(isinstance(f, FinalizeSttFrame) for f in h.up)
+    assert not any(isinstance(f, UserTurnFrame) for f in h.down)

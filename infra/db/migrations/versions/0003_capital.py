@@ -1,13 +1,17 @@
-"""Capital governance V5: tables, the one-running-experiment index, immutability triggers.
+"""Capital governance: tables, the one-running-experiment index, immutability triggers.
 
 Revision ID: 0003_capital
 Revises: 0001_spine
+
+Frozen: every table, constraint and index is written out here as it was at this revision (never built
+from infra.db.tables_capital, which later changes edit); a schema change is a new revision.
 """
 
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 from infra.db.append_only import append_only_ddl, drop_append_only_ddl
-from infra.db.capital_ddl_0003 import DDL
 
 revision = "0003_capital"
 down_revision = "0001_spine"
@@ -21,42 +25,319 @@ TABLES = [
 ]
 APPEND_ONLY = ["dialer_calls", "canonical_events", "evaluations", "overrides", "capital_alerts", "labor_hours"]
 
-CHECKS = [
-    "ALTER TABLE campaigns ADD CONSTRAINT campaigns_status CHECK (status IN ('planned','active','paused','completed'))",
-    "ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget "
-    "CHECK (capital_budget_usd IS NULL OR capital_budget_usd >= 0)",
-    "ALTER TABLE experiments ADD CONSTRAINT experiments_status "
-    "CHECK (status IN ('planned','running','paused','completed','terminated'))",
-    "ALTER TABLE experiments ADD CONSTRAINT experiments_caps "
-    "CHECK (capital_cap_usd > 0 AND time_cap_days > 0 AND tranche_size_usd > 0)",
-    "ALTER TABLE experiments ADD CONSTRAINT experiments_pause_reason "
-    "CHECK ((status = 'paused') = (pause_reason IS NOT NULL))",
-    "ALTER TABLE dialer_calls ADD CONSTRAINT dialer_calls_outcome CHECK (outcome IN "
-    "('No Answer','Busy','Wrong #','Not Interested','Callback','Info','Schedule'))",
-    "ALTER TABLE dialer_calls ADD CONSTRAINT dialer_calls_duration CHECK (duration_s >= 0)",
-    "ALTER TABLE canonical_events ADD CONSTRAINT canonical_events_type CHECK (type IN ('dial_attempt','conversation',"
-    "'qpc','install_appointment_scheduled','install_appointment_attended','calculator_installed','paid_conversion'))",
-    "ALTER TABLE leads ADD CONSTRAINT leads_terminal CHECK ((terminal_state IS NULL) = (terminal_at IS NULL) AND "
-    "(terminal_state IS NULL OR terminal_state IN ('paid_customer','do_not_contact','permanently_not_interested')))",
-    "ALTER TABLE bonus_rules ADD CONSTRAINT bonus_rules_event CHECK "
-    "(event_type IN ('schedule','install_completed','paid_conversion') AND bonus_amount_usd > 0 "
-    "AND (max_per_period IS NULL OR max_per_period > 0))",
-    "ALTER TABLE bonuses ADD CONSTRAINT bonuses_status CHECK (status IN ('earned','paid') "
-    "AND (status = 'paid') = (paid_at IS NOT NULL))",
-    "ALTER TABLE evaluations ADD CONSTRAINT evaluations_verdict CHECK (verdict IN ('pass','fail','continue','stop') "
-    "AND reason IN ('pitch','activation','economics','capital','inconclusive'))",
-    "ALTER TABLE overrides ADD CONSTRAINT overrides_rationale CHECK (length(btrim(rationale)) > 0)",
-    "ALTER TABLE cost_rollups ADD CONSTRAINT cost_rollups_source CHECK (source IN ('labor','bonus','twilio','gcp'))",
-    "ALTER TABLE cost_rollups ADD CONSTRAINT uq_cost_rollups UNIQUE NULLS NOT DISTINCT "
-    "(date, campaign_id, experiment_id, source)",
-    "ALTER TABLE labor_hours ADD CONSTRAINT labor_hours_range CHECK (hours >= 0 AND hours <= 24)",
-    "ALTER TABLE team_logins ADD CONSTRAINT team_logins_rate CHECK (hourly_rate_usd >= 0)",
-    # The governor's rule at the database: two concurrent starts cannot both win.
-    "CREATE UNIQUE INDEX uq_experiments_one_running ON experiments (campaign_id) WHERE status = 'running'",
-    "CREATE UNIQUE INDEX uq_experiment_runs_one_open ON experiment_runs (campaign_id) WHERE stopped_at IS NULL",
-    "CREATE INDEX ix_canonical_events_campaign ON canonical_events (campaign_id, occurred_at)",
-    "CREATE INDEX ix_gcp_billing_day ON gcp_billing_export (((usage_start_time AT TIME ZONE 'UTC')::date))",
-]
+
+def _catalog() -> None:
+    op.create_table("products",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_products_tenant_id_tenants")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_products"))
+    )
+    op.create_table("campaigns",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("product_id", sa.UUID(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
+        sa.Column("owner_user_id", sa.Text(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("capital_budget_usd", sa.Numeric(precision=18, scale=6), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name=op.f("fk_campaigns_product_id_products")),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_campaigns_tenant_id_tenants")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns"))
+    )
+    op.create_table("experiments",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("hypothesis", sa.Text(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("pause_reason", sa.Text(), nullable=True),
+        sa.Column("start_date", sa.Date(), nullable=True),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("capital_cap_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("time_cap_days", sa.Numeric(precision=12, scale=4), nullable=False),
+        sa.Column("tranche_size_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("primary_success_event", sa.Text(), nullable=False),
+        sa.Column("secondary_events", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("denominator_event", sa.Text(), nullable=False),
+        sa.Column("evaluation_logic", sa.Text(), server_default="", nullable=False),
+        sa.Column("evaluation_recommended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], name=op.f("fk_experiments_campaign_id_campaigns")),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_experiments_tenant_id_tenants")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_experiments"))
+    )
+    op.create_table("experiment_runs",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"],
+                                name=op.f("fk_experiment_runs_campaign_id_campaigns")),
+        sa.ForeignKeyConstraint(["experiment_id"], ["experiments.id"],
+                                name=op.f("fk_experiment_runs_experiment_id_experiments")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_experiment_runs"))
+    )
+    op.create_index("ix_experiment_runs_campaign", "experiment_runs", ["campaign_id", "started_at"], unique=False)
+    op.create_table("bonus_rules",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=False),
+        sa.Column("event_type", sa.Text(), nullable=False),
+        sa.Column("bonus_amount_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("eligible_roles", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("max_per_period", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["experiment_id"], ["experiments.id"],
+                                name=op.f("fk_bonus_rules_experiment_id_experiments")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bonus_rules"))
+    )
+
+
+def _people() -> None:
+    op.create_table("leads",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("phone", sa.Text(), nullable=True),
+        sa.Column("terminal_state", sa.Text(), nullable=True),
+        sa.Column("terminal_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], name=op.f("fk_leads_campaign_id_campaigns")),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_leads_tenant_id_tenants")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_leads"))
+    )
+    op.create_table("team_logins",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("email", sa.Text(), nullable=False),
+        sa.Column("person_name", sa.Text(), nullable=False),
+        sa.Column("role", sa.Text(), nullable=False),
+        sa.Column("hourly_rate_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], name=op.f("fk_team_logins_campaign_id_campaigns")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_team_logins")),
+        sa.UniqueConstraint("email", name=op.f("uq_team_logins_email"))
+    )
+    op.create_table("labor_hours",
+        sa.Column("login_id", sa.UUID(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("hours", sa.Numeric(precision=8, scale=3), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["login_id"], ["team_logins.id"], name=op.f("fk_labor_hours_login_id_team_logins")),
+        sa.PrimaryKeyConstraint("login_id", "day", name=op.f("pk_labor_hours"))
+    )
+
+
+def _facts() -> None:
+    op.create_table("dialer_calls",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("lead_id", sa.UUID(), nullable=False),
+        sa.Column("login_id", sa.UUID(), nullable=False),
+        sa.Column("twilio_call_sid", sa.Text(), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("duration_s", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
+        sa.Column("recording_requested", sa.Boolean(), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dialer_calls")),
+        sa.UniqueConstraint("twilio_call_sid", name=op.f("uq_dialer_calls_twilio_call_sid"))
+    )
+    op.create_table("canonical_events",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("lead_id", sa.UUID(), nullable=False),
+        sa.Column("login_id", sa.UUID(), nullable=True),
+        sa.Column("call_id", sa.UUID(), nullable=True),
+        sa.Column("external_id", sa.Text(), nullable=True),
+        sa.Column("type", sa.Text(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_canonical_events")),
+        sa.UniqueConstraint("external_id", name=op.f("uq_canonical_events_external_id"))
+    )
+    op.create_index("ix_canonical_events_exp", "canonical_events", ["experiment_id", "occurred_at", "type"],
+                    unique=False)
+    op.create_table("bonuses",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=False),
+        sa.Column("rule_id", sa.UUID(), nullable=False),
+        sa.Column("event_id", sa.BigInteger(), nullable=False),
+        sa.Column("login_id", sa.UUID(), nullable=False),
+        sa.Column("period", sa.Text(), nullable=False),
+        sa.Column("amount_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("earned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["event_id"], ["canonical_events.id"],
+                                name=op.f("fk_bonuses_event_id_canonical_events")),
+        sa.ForeignKeyConstraint(["experiment_id"], ["experiments.id"],
+                                name=op.f("fk_bonuses_experiment_id_experiments")),
+        sa.ForeignKeyConstraint(["login_id"], ["team_logins.id"], name=op.f("fk_bonuses_login_id_team_logins")),
+        sa.ForeignKeyConstraint(["rule_id"], ["bonus_rules.id"], name=op.f("fk_bonuses_rule_id_bonus_rules")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bonuses")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_bonuses_event_id"))
+    )
+
+
+def _judgment() -> None:
+    op.create_table("evaluations",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("capital_cap_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("time_cap_days", sa.Numeric(precision=12, scale=4), nullable=False),
+        sa.Column("tranche_size_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("verdict", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("recommended_next_action", sa.Text(), nullable=False),
+        sa.Column("admin_notes", sa.Text(), nullable=False),
+        sa.Column("admin_principal_id", sa.UUID(), nullable=False),
+        sa.ForeignKeyConstraint(["experiment_id"], ["experiments.id"],
+                                name=op.f("fk_evaluations_experiment_id_experiments")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluations"))
+    )
+    op.create_table("overrides",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=False),
+        sa.Column("evaluation_id", sa.UUID(), nullable=False),
+        sa.Column("rationale", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("admin_principal_id", sa.UUID(), nullable=False),
+        sa.ForeignKeyConstraint(["evaluation_id"], ["evaluations.id"],
+                                name=op.f("fk_overrides_evaluation_id_evaluations")),
+        sa.ForeignKeyConstraint(["experiment_id"], ["experiments.id"],
+                                name=op.f("fk_overrides_experiment_id_experiments")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_overrides"))
+    )
+    op.create_table("capital_alerts",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=False),
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("cap_epoch", sa.Integer(), nullable=False),
+        sa.Column("detail", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["experiment_id"], ["experiments.id"],
+                                name=op.f("fk_capital_alerts_experiment_id_experiments")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_capital_alerts"))
+    )
+    op.create_index("uq_capital_alerts_once", "capital_alerts", ["experiment_id", "kind", "cap_epoch"], unique=True,
+                    postgresql_where=sa.text("kind <> 'evaluation_requested'"))
+    op.create_table("weekly_summaries",
+        sa.Column("week", sa.Text(), nullable=False),
+        sa.Column("summary", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("generated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("week", name=op.f("pk_weekly_summaries"))
+    )
+
+
+def _costs() -> None:
+    op.create_table("cost_rollups",
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.Column("experiment_id", sa.UUID(), nullable=True),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("cost_usd", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], name=op.f("fk_cost_rollups_campaign_id_campaigns"))
+    )
+    op.create_index("ix_cost_rollups_exp", "cost_rollups", ["experiment_id", "date"], unique=False)
+    op.create_table("campaign_cost_sources",
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("external_key", sa.Text(), nullable=False),
+        sa.Column("campaign_id", sa.UUID(), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"],
+                                name=op.f("fk_campaign_cost_sources_campaign_id_campaigns")),
+        sa.PrimaryKeyConstraint("source", "external_key", name=op.f("pk_campaign_cost_sources"))
+    )
+    op.create_table("twilio_usage_records",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("account_sid", sa.Text(), nullable=False),
+        sa.Column("category", sa.Text(), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=False),
+        sa.Column("usage", sa.Numeric(precision=18, scale=4), nullable=False),
+        sa.Column("usage_unit", sa.Text(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("price_unit", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_twilio_usage_records"))
+    )
+    op.create_index("ix_twilio_usage_day", "twilio_usage_records", ["start_date"], unique=False)
+    op.create_table("gcp_billing_export",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("project_id", sa.Text(), nullable=False),
+        sa.Column("service_description", sa.Text(), nullable=False),
+        sa.Column("sku_description", sa.Text(), nullable=False),
+        sa.Column("usage_start_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("usage_end_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("cost", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("credits_amount", sa.Numeric(precision=18, scale=6), server_default="0", nullable=False),
+        sa.Column("currency", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gcp_billing_export"))
+    )
+    op.create_index("ix_gcp_billing_usage_start", "gcp_billing_export", ["usage_start_time"], unique=False)
+
+
+def _rules() -> None:
+    """The domain's rules at the database: checks, and the governor's rule that two starts cannot both win."""
+    op.create_check_constraint(op.f("campaigns_status"), "campaigns",
+                               "status IN ('planned','active','paused','completed')")
+    op.create_check_constraint(op.f("campaigns_budget"), "campaigns",
+                               "capital_budget_usd IS NULL OR capital_budget_usd >= 0")
+    op.create_check_constraint(op.f("experiments_status"), "experiments",
+                               "status IN ('planned','running','paused','completed','terminated')")
+    op.create_check_constraint(op.f("experiments_caps"), "experiments",
+                               "capital_cap_usd > 0 AND time_cap_days > 0 AND tranche_size_usd > 0")
+    op.create_check_constraint(op.f("experiments_pause_reason"), "experiments",
+                               "(status = 'paused') = (pause_reason IS NOT NULL)")
+    op.create_check_constraint(op.f("dialer_calls_outcome"), "dialer_calls",
+                               "outcome IN ('No Answer','Busy','Wrong #','Not Interested','Callback','Info',"
+                               "'Schedule')")
+    op.create_check_constraint(op.f("dialer_calls_duration"), "dialer_calls", "duration_s >= 0")
+    op.create_check_constraint(op.f("canonical_events_type"), "canonical_events",
+                               "type IN ('dial_attempt','conversation','qpc','install_appointment_scheduled',"
+                               "'install_appointment_attended','calculator_installed','paid_conversion')")
+    op.create_check_constraint(op.f("leads_terminal"), "leads",
+                               "(terminal_state IS NULL) = (terminal_at IS NULL) AND (terminal_state IS NULL OR "
+                               "terminal_state IN ('paid_customer','do_not_contact','permanently_not_interested'))")
+    op.create_check_constraint(op.f("bonus_rules_event"), "bonus_rules",
+                               "event_type IN ('schedule','install_completed','paid_conversion') "
+                               "AND bonus_amount_usd > 0 AND (max_per_period IS NULL OR max_per_period > 0)")
+    op.create_check_constraint(op.f("bonuses_status"), "bonuses",
+                               "status IN ('earned','paid') AND (status = 'paid') = (paid_at IS NOT NULL)")
+    op.create_check_constraint(op.f("evaluations_verdict"), "evaluations",
+                               "verdict IN ('pass','fail','continue','stop') AND reason IN "
+                               "('pitch','activation','economics','capital','inconclusive')")
+    op.create_check_constraint(op.f("overrides_rationale"), "overrides", "length(btrim(rationale)) > 0")
+    op.create_check_constraint(op.f("cost_rollups_source"), "cost_rollups",
+                               "source IN ('labor','bonus','twilio','gcp')")
+    op.create_unique_constraint(op.f("uq_cost_rollups"), "cost_rollups",
+                                ["date", "campaign_id", "experiment_id", "source"], postgresql_nulls_not_distinct=True)
+    op.create_check_constraint(op.f("labor_hours_range"), "labor_hours", "hours >= 0 AND hours <= 24")
+    op.create_check_constraint(op.f("team_logins_rate"), "team_logins", "hourly_rate_usd >= 0")
+    op.create_index("uq_experiments_one_running", "experiments", ["campaign_id"], unique=True,
+                    postgresql_where=sa.text("status = 'running'"))
+    op.create_index("uq_experiment_runs_one_open", "experiment_runs", ["campaign_id"], unique=True,
+                    postgresql_where=sa.text("stopped_at IS NULL"))
+    op.create_index("ix_canonical_events_campaign", "canonical_events", ["campaign_id", "occurred_at"])
+    op.create_index("ix_gcp_billing_day", "gcp_billing_export",
+                    [sa.text("((usage_start_time AT TIME ZONE 'UTC')::date)")])
+
 
 FUNCTIONS = [
     """
@@ -128,8 +409,10 @@ TRIGGERS = [
 
 
 def upgrade() -> None:
-    for statement in DDL + CHECKS + FUNCTIONS:
-        op.execute(statement)
+    for create in (_catalog, _people, _facts, _judgment, _costs, _rules):
+        create()
+    for function in FUNCTIONS:
+        op.execute(function)
     for table, function, ops in TRIGGERS:
         op.execute(f"CREATE TRIGGER {table}_guard BEFORE {ops} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()")
         op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "

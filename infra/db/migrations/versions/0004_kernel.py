@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from domain.kernel.catalog import DEFAULT_EXECUTORS, DEFAULT_METRICS
 from infra.db.append_only import append_only_ddl, drop_append_only_ddl
 
 revision = "0004_kernel"
@@ -20,6 +19,30 @@ depends_on = None
 APPEND_ONLY = ("metrics", "revenue_events", "opportunities", "kernel_action_results", "kernel_policies",
                "kernel_cycles")
 MONEY = sa.Numeric(18, 2)
+# The seeds as they were at this revision (domain/kernel/catalog.py may change; a change to the seeded
+# rows is a new revision).
+METRIC_FIELDS = ("metric_id", "name", "unit", "good", "min_value", "max_value")
+METRIC_ROWS = [
+    ("pipeline_total", "Open pipeline", "usd", "increase", 0.0, None),
+    ("bookings_new", "New bookings", "usd", "increase", 0.0, None),
+    ("cac_blended", "Blended CAC", "usd", "decrease", 0.0, None),
+    ("gross_margin_pct", "Gross margin", "pct", "increase", -100.0, 100.0),
+    ("payback_months", "CAC payback", "months", "decrease", 0.0, None),
+    ("revenue_per_fte", "Revenue per FTE", "usd", "increase", 0.0, None),
+    ("runway_months", "Cash runway", "months", "increase", 0.0, None),
+    ("arr", "Annual recurring revenue", "usd", "increase", 0.0, None),
+    ("win_rate_pct", "Win rate", "pct", "increase", 0.0, 100.0),
+    ("lead_to_opportunity_pct", "Lead to opportunity conversion", "pct", "increase", 0.0, 100.0),
+    ("marketing_spend", "Marketing spend", "usd", "decrease", 0.0, None),
+]
+EXECUTOR_FIELDS = ("owner_subsystem", "executor", "description")
+EXECUTOR_ROWS = [
+    ("campaigns", "capital.campaigns", "Campaign budgets and status in the capital domain"),
+    ("crm", "crm.sequences", "CRM sequences, required fields and stages"),
+    ("pricing", "governance.pricing", "Price and discount changes, always through governed change"),
+    ("routing", "voice.routing", "Lead routing and speed-to-lead in the voice platform"),
+    ("content", "content.ops", "Content and messaging changes"),
+]
 
 
 def _tenant() -> sa.Column:  # type: ignore[type-arg]
@@ -47,8 +70,8 @@ def _catalog() -> None:
         sa.Column("executor", sa.Text, nullable=False),
         sa.Column("description", sa.Text, nullable=False),
     )
-    op.bulk_insert(dictionary, [m.model_dump() for m in DEFAULT_METRICS])
-    op.bulk_insert(executors, [e.model_dump() for e in DEFAULT_EXECUTORS])
+    op.bulk_insert(dictionary, [dict(zip(METRIC_FIELDS, row, strict=True)) for row in METRIC_ROWS])
+    op.bulk_insert(executors, [dict(zip(EXECUTOR_FIELDS, row, strict=True)) for row in EXECUTOR_ROWS])
 
 
 def _facts() -> None:

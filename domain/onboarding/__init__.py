@@ -1,0 +1,1 @@
+"""Onboarding: stored configuration versions, the onboarding stages, and the smoke tests' scripted callers."""
