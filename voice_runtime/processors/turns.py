@@ -25,6 +25,9 @@ from voice_runtime.frames import (
     UserTurnFrame,
 )
 from voice_runtime.processor import FrameProcessor
+from voice_runtime.processors.stt import FINALIZE_TIMEOUT_S
+
+STT_FLUSH_TIMEOUT_S = FINALIZE_TIMEOUT_S + 1.0  # the flush's own timeout, and the frames that carry its answer
 
 
 class Phase(Enum):
@@ -62,6 +65,7 @@ class TurnManager(FrameProcessor):
         self._reprompt_at: float | None = None
         self._paused = False  # playback paused at the caller's onset, until backchannel or barge-in
         self._voiced_at = 0.0  # arrival of the latest voiced frame
+        self._words_late = False  # the final timeout passed with no words: waiting on the flush
 
     async def process_frame(self, frame: Frame, direction: Direction) -> None:
         """Route by frame type; audio stops here (nothing downstream needs it)."""
@@ -109,13 +113,20 @@ class TurnManager(FrameProcessor):
                 await self._barge_in(self._onset)
         elif self._phase is Phase.TRAILING and self._last_voiced is not None:
             if (now - self._last_voiced) * 1000 >= cfg.end_of_turn_silence_ms:
-                self._phase = Phase.FINALIZING
+                self._phase, self._words_late = Phase.FINALIZING, False
                 self._final_deadline = now + cfg.stt_final_timeout_ms / 1000
                 await self.push_frame(FinalizeSttFrame(), Direction.UPSTREAM)
         elif self._phase is Phase.FINALIZING and now >= self._final_deadline:
-            await self._end_turn(now, "stt_timeout")
-            # The late final is this turn's, ended on its partial: never the start of the caller's next turn.
-            self._discard_final = True
+            if not self._finals and not self._partial.strip() and not self._digits and not self._words_late:
+                # Nothing to end the turn on yet (a decode slower than the timeout, no partial): the caller's words
+                # are still coming. Wait for them until the flush answers (SttFinalizedFrame, at most the STT
+                # processor's own finalize timeout), and past that only as long again; never drop them.
+                self._words_late = True
+                self._final_deadline = now + STT_FLUSH_TIMEOUT_S
+            else:
+                await self._end_turn(now, "stt_timeout")
+                # The late final is this turn's, ended on its partial: never the start of the caller's next turn.
+                self._discard_final = True
         if self._digits and self._phase is Phase.IDLE and (now - self._last_digit) * 1000 >= cfg.dtmf_timeout_ms:
             await self._end_turn(now, "dtmf_timeout")
         if self._reprompt_at is not None and now >= self._reprompt_at and self._phase is Phase.IDLE:
@@ -201,7 +212,7 @@ class TurnManager(FrameProcessor):
         digits, last_voiced, final_at = self._digits, self._last_voiced, self._final_at
         self._phase, self._finals, self._partial, self._digits = Phase.IDLE, [], "", ""
         self._onset, self._last_voiced, self._final_at, self._barged = None, None, None, False
-        self._paused = False
+        self._paused, self._words_late = False, False
         if not text and not digits:
             if not self._agent_active:
                 self._reprompt_at = now + self._ctx.config.reprompt_after_seconds

@@ -18,7 +18,7 @@ from voice_runtime.frames import (
     UserStoppedSpeakingFrame,
     UserTurnFrame,
 )
-from voice_runtime.processors.turns import TurnManager
+from voice_runtime.processors.turns import STT_FLUSH_TIMEOUT_S, TurnManager
 
 from .harness import Harness, make_ctx, run_test
 
@@ -73,6 +73,29 @@ async def test_a_final_later_than_the_timeout_is_not_the_next_turn() -> None:
     await run_test([tm], frames, harness=h)
     turns = [f.text for f in h.down if isinstance(f, UserTurnFrame)]
     assert turns == ["four one two", "yes"]
+
+
+async def test_a_final_slower_than_the_timeout_with_no_partial_is_the_turn() -> None:
+    # Found by the stress suite under CI load: Whisper's decode outlasted the 800 ms final timeout, no speculative
+    # partial had come, the turn ended empty and the late final was dropped; the caller sat through a 20 s reprompt.
+    tm, h = setup(end_of_turn_silence_ms=200, stt_final_timeout_ms=300)
+    frames = [UserStartedSpeakingFrame(onset=0.0), *audio(0.0, 0.5),
+              UserStoppedSpeakingFrame(last_voiced=0.5, speech_ms=500), *audio(0.5, 2.0, voiced=False),
+              TranscriptionFrame("put me through to someone", received=2.0), SttFinalizedFrame(received=2.0)]
+    await run_test([tm], frames, harness=h)
+    assert [f.text for f in h.down if isinstance(f, UserTurnFrame)] == ["put me through to someone"]
+    assert h.types("turn.ended")[0].payload["reason"] == "stt_final"
+
+
+async def test_a_flush_that_never_answers_ends_the_wait() -> None:
+    tm, h = setup(end_of_turn_silence_ms=200, stt_final_timeout_ms=300, reprompt_after_seconds=2.0)
+    speech = [UserStartedSpeakingFrame(onset=0.0), *audio(0.0, 0.5), UserStoppedSpeakingFrame(last_voiced=0.5,
+                                                                                              speech_ms=500)]
+    await run_test([tm], [*speech, *audio(0.5, 1.0 + STT_FLUSH_TIMEOUT_S, voiced=False)], harness=h)
+    assert not any(isinstance(f, SilenceFrame) for f in h.down)  # still waiting for the words at the cut-off
+    await run_test([tm], audio(1.0 + STT_FLUSH_TIMEOUT_S, 4.0 + STT_FLUSH_TIMEOUT_S, voiced=False), harness=h)
+    assert any(isinstance(f, SilenceFrame) for f in h.down)  # then the turn is over, and the silence reprompt runs
+    assert not h.types("turn.ended")
 
 
 async def test_speech_over_the_agent_interrupts_after_min_length() -> None:
