@@ -26,7 +26,9 @@ from workers.onboarding import onboarding_bundle
 from workers.stress_cli import StressArgs, run_stress, show
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.e2e]
-TUNING = {**FAST, "voice_end_of_turn_silence_ms": 500}
+# Whisper hears these calls: the deployment's end-of-turn window and final timeout (FAST's 800 ms suits the scripted
+# STT; a Whisper decode on a loaded CI machine outlasts it, and the turn would end on its partial).
+TUNING = {**FAST, "voice_end_of_turn_silence_ms": 500, "voice_stt_final_timeout_ms": 2500}
 # A number, optional, then the end: every smoke path passes whoever answers; a request for a person is put
 # through in hours (to a number that cannot be reached here) and promised a call back after them.
 PHONE_ONLY = document(objectives=[{"id": "phone", "type": "capture_phone", "required": False},
