@@ -18,6 +18,7 @@ from typing import Any, Literal
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain import phone_metadata  # noqa: F401  (every region loaded before a workflow parses a number)
 from domain.integrations.triggers import EventLike
 
 Component = Literal["telephony", "stt", "tts", "transfer"]

@@ -17,6 +17,8 @@ import phonenumbers
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from domain import phone_metadata  # noqa: F401  (every region loaded before a workflow parses a number)
+
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 RANGE_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"

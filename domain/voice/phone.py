@@ -7,6 +7,7 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from domain import phone_metadata  # noqa: F401  (every region loaded before a workflow parses a number)
 from domain.voice.spoken import ParseResult, drop_asides, failure, say_digits, spoken_digits, success, tokenize
 
 REGION = "AU"

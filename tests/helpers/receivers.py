@@ -34,6 +34,7 @@ class WebhookReceiver:
     secret: str
     mode: Mode = "ok"
     hang_seconds: float = 30.0
+    delay_seconds: float = 0.0  # "ok" takes this long to answer (a slow CRM): a sender can die mid-request
     require_signature: bool = True
     seen: list[Seen] = field(default_factory=list)
     applied: Counter[str] = field(default_factory=Counter)  # the effect, once per key (a duplicate is not applied)
@@ -59,6 +60,8 @@ class WebhookReceiver:
             return web.Response(status=500, text="receiver broken")
         if verdict is not None and self.require_signature:
             return web.Response(status=401, text=verdict)
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         if key in self.applied:
             self.duplicates[key] += 1
         else:

@@ -11,8 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from temporalio.client import Client
 
+from infra.secrets_box import new_key
 from infra.settings import Settings
 from tests.helpers.capital import World, make_world
 from tests.helpers.worker_process import WorkerProcess, worker_process
@@ -21,9 +23,9 @@ from tests.helpers.worker_process import WorkerProcess, worker_process
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """The suite's settings (its own secrets: a clean checkout has no key files) with one capital time-cap "day"
-    of one second, so a governor's timers fire in test time."""
+    of one second, so a governor's timers fire in test time, and a secrets key for tenant secrets."""
     return settings.model_copy(update={"capital_day_seconds": 1.0, "capital_update_timeout_seconds": 30,
-                                       "kernel_manual_wait_seconds": 60})
+                                       "kernel_manual_wait_seconds": 60, "secrets_key": SecretStr(new_key())})
 
 
 @pytest.fixture
