@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
 
+from activities.heartbeat import heartbeating
 from activities.phone_numbers import NumberProvider
 from activities.smoke_calls import SmokeDialer
 from domain.errors import Conflict, NotFound
@@ -128,7 +129,8 @@ class OnboardingActivities:
         async with self._engine.connect() as conn:
             stored = await _stored(conn, VersionRef(tenant_id=call.tenant_id, version=call.version, workflow_id=""))
         graph = recompile(stored.canonical, stored.hash).graph
-        return await self._dialer.run(call, graph, max_seconds=self._settings.onboarding_smoke_call_seconds)
+        seconds = self._settings.onboarding_smoke_call_seconds
+        return await heartbeating(self._dialer.run(call, graph, max_seconds=seconds))
 
     @activity.defn(name="onboarding_record_smoke")
     async def record_smoke(self, verdict: SmokeVerdict) -> None:

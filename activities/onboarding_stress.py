@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
+from activities.heartbeat import heartbeating
 from activities.stress_calls import StressDialer
 from domain.errors import InvalidInput, NotFound
 from domain.events import NewEvent, stream_name
@@ -61,7 +62,7 @@ class OnboardingStressActivities:
     async def stress_call(self, call: StressCall) -> CallVerdict:
         """One persona's call on the version under test, judged against its expectations."""
         graph = await self._graph(VersionRef(tenant_id=call.tenant_id, version=call.version, workflow_id=""))
-        return await self._dialer.run(call, graph, max_seconds=self.call_seconds())
+        return await heartbeating(self._dialer.run(call, graph, max_seconds=self.call_seconds()))
 
     @activity.defn(name="onboarding_record_stress")
     async def record_stress(self, verdict: StressVerdict) -> None:

@@ -11,7 +11,6 @@ caller's transaction (the history row says `rollback`, by the governance job).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,11 +18,11 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from temporalio import activity
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.executor_voice import ActiveConfig, OnboardingOutcome, SmokeSummary, VoiceSettingsExecutor
+from activities.heartbeat import heartbeating
 from activities.onboarding_start import REQUEST_ID, start_onboarding
 from domain.objectives import ConfigInvalid
 from domain.onboarding.messages import OnboardingInput, OnboardingProgress, Stage, onboarding_workflow_id
@@ -35,7 +34,6 @@ from infra.settings import Settings
 from workflows.tenant_onboarding import TenantOnboardingWorkflow
 
 ClientSource = Callable[[], Awaitable[Client]]
-HEARTBEAT_SECONDS = 5.0  # how often a step waiting on onboarding tells Temporal it is alive
 
 
 def smoke_summary(passed: bool, detail: dict[str, Any]) -> SmokeSummary:
@@ -118,15 +116,7 @@ class OnboardingConfigs:
 
     async def _wait(self, handle: WorkflowHandle[Any, OnboardingProgress]) -> OnboardingProgress:
         """The run's result; a step waiting here heartbeats, so a lost worker is noticed and the step retried."""
-        result = asyncio.ensure_future(handle.result())
-        try:
-            while not result.done():
-                await asyncio.wait({result}, timeout=HEARTBEAT_SECONDS)
-                if activity.in_activity():
-                    activity.heartbeat()
-            return OnboardingProgress.model_validate(result.result())
-        finally:
-            result.cancel()
+        return OnboardingProgress.model_validate(await heartbeating(handle.result()))
 
     async def activate(self, conn: AsyncConnection, tenant_id: UUID, version: int, request_id: str) -> None:
         if await tenant_configs.active_version(conn, tenant_id) == version:

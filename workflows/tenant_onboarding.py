@@ -49,6 +49,7 @@ T = TypeVar("T")
 RETRY = RetryPolicy(maximum_attempts=5, initial_interval=timedelta(milliseconds=500))
 CALL_RETRY = RetryPolicy(maximum_attempts=2, initial_interval=timedelta(seconds=2))
 TIMEOUT = timedelta(seconds=60)
+CALL_HEARTBEAT = timedelta(seconds=20)  # smoke and persona calls heartbeat every 5 s (activities/heartbeat.py)
 STRESS_STAGE = "stress-gate"  # workflow.patched: runs started before the gate existed replay without it
 
 
@@ -91,8 +92,9 @@ class TenantOnboardingWorkflow:
 
     async def _call(self, method: Callable[[Any, Any], Awaitable[T]], arg: Any,
                     timeout: timedelta = TIMEOUT, retry: RetryPolicy = RETRY) -> T:
+        heartbeat = CALL_HEARTBEAT if retry is CALL_RETRY else None  # a call heartbeats: a dead worker is seen soon
         return await workflow.execute_activity_method(method, arg, start_to_close_timeout=timeout,
-                                                      retry_policy=retry)
+                                                      heartbeat_timeout=heartbeat, retry_policy=retry)
 
     async def _stage(self, stage: Stage, step: Callable[[], Awaitable[T]], detail: Callable[[T], dict[str, Any]]
                      ) -> T:
