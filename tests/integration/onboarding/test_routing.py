@@ -24,6 +24,7 @@ from voice_runtime.testing.sim_caller import Hangup, Pause, Say, WaitForAgent
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 ASK = "can I speak to a person please"
 FIRST_TARGET, SECOND_TARGET = "+61298765001", "+61298765002"
+TRANSFER = "transfer"
 
 
 async def passed(engine: AsyncEngine, tenant: str, *versions: int) -> None:
@@ -57,8 +58,11 @@ async def test_activation_during_a_call_leaves_it_on_its_version_and_the_next_ca
     ops = keys.headers("operator")
     tenant = await create_tenant(api, ops)
     await api.post(f"/v1/tenants/{tenant}/phone-numbers", json={"number": NUMBER}, headers=ops)
-    first = await upload(api, ops, tenant, document(escalation={"transfer_to": FIRST_TARGET}))
-    second = await upload(api, ops, tenant, document(escalation={"transfer_to": SECOND_TARGET}))
+    # Put through in and out of hours: what the call does must not depend on the time of day the suite runs at
+    # (with the default after-hours call back, this test failed whenever Sydney was closed).
+    first = await upload(api, ops, tenant, document(escalation={"transfer_to": FIRST_TARGET, "after_hours": TRANSFER}))
+    second = await upload(api, ops, tenant, document(escalation={"transfer_to": SECOND_TARGET,
+                                                                 "after_hours": TRANSFER}))
     await passed(engine, tenant, 1, 2)
     assert (await api.post(f"/v1/tenants/{tenant}/configs/1/activate", headers=ops)).status_code == 200
     stt = ScriptedStt([ASK])
@@ -76,7 +80,8 @@ async def test_activation_during_a_call_leaves_it_on_its_version_and_the_next_ca
     assert switched["changed"] and report.agent_frames > 0
     assert (old[0].payload["config_version"], old[0].payload["config_hash"]) == (1, first["hash"])
     assert (new[0].payload["config_version"], new[0].payload["config_hash"]) == (2, second["hash"])
-    assert [e.payload["to"] for e in old if e.type == "transfer.requested"] == [FIRST_TARGET]
+    assert [e.payload["to"] for e in old if e.type == "transfer.requested"] == [FIRST_TARGET], "\n".join(
+        f"{e.type} {e.payload.get('text') or e.payload.get('reason') or ''}" for e in old[-10:])
     assert [e.payload["to"] for e in new if e.type == "transfer.requested"] == [SECOND_TARGET]
     graph = compile_document(first["document"]).graph
     assert graph.business is not None
