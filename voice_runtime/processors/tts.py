@@ -62,10 +62,14 @@ class TtsProcessor(FrameProcessor):
             if not isinstance(item, SpeakFrame):
                 await self.push_frame(item)
                 continue
-            self._current = asyncio.create_task(self._speak(item))
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._current
+            current = self._current = asyncio.create_task(self._speak(item))
+            # An interruption cancels the utterance, not this loop: wait without taking its CancelledError (a
+            # `suppress` here also swallowed this task's own cancel, so a call that ended mid-synthesis never
+            # finished its cleanup, and its session never ended).
+            await asyncio.wait({current})
             self._current = None
+            if not current.cancelled():
+                current.result()
 
     async def _speak(self, frame: SpeakFrame) -> None:
         requested = self._ctx.now()
