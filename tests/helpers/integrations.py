@@ -69,6 +69,8 @@ def call_events(call_sid: str, tenant_id: UUID, *, outcomes: list[tuple[str, str
     return [CallEventIn(seq=i + 1, type=t, payload=p, occurred_at=now) for i, (t, p) in enumerate(items)]
 
 
+LEAD_DELIVERIES = [("crm", "call.ended"), ("crm", "lead.captured"), ("owner_sms", "lead.captured"),
+                   ("office_email", "call.ended"), ("bookings", "appointment.requested")]  # the example's, for LEAD
 LEAD = [("name", "confirmed", "Sam Lee"), ("service", "chosen", "quote"), ("phone", "confirmed", "+61412345678"),
         ("email", "declined", None), ("visit", "confirmed", "2026-11-26T15:00:00+11:00")]
 

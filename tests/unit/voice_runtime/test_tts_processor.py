@@ -30,13 +30,19 @@ class SlowTts:
         await asyncio.Event().wait()
 
 
-async def _speaking(end: CancelFrame | EndFrame) -> Harness:
+async def _started(text: str) -> tuple[TtsProcessor, SlowTts, Harness]:
+    """A TTS processor with an utterance under way."""
     ctx, clock = make_ctx()
     tts = SlowTts()
     processor = TtsProcessor(ctx, tts)
     h = Harness(ctx, clock)
-    await run_test([processor], [SpeakFrame(text="Thanks for calling", utterance_id=1)], harness=h)
+    await run_test([processor], [SpeakFrame(text=text, utterance_id=1)], harness=h)
     await asyncio.wait_for(tts.started.wait(), 2)
+    return processor, tts, h
+
+
+async def _speaking(end: CancelFrame | EndFrame) -> Harness:
+    processor, _, h = await _started("Thanks for calling")
     await asyncio.wait_for(run_test([processor], [end], harness=h), 2)  # the call is over: nothing left waiting
     return h
 
@@ -52,12 +58,7 @@ async def test_a_call_ended_mid_synthesis_ends_the_tts_at_once() -> None:
 
 
 async def test_an_interruption_cancels_the_utterance_and_the_next_one_is_spoken() -> None:
-    ctx, clock = make_ctx()
-    tts = SlowTts()
-    processor = TtsProcessor(ctx, tts)
-    h = Harness(ctx, clock)
-    await run_test([processor], [SpeakFrame(text="first", utterance_id=1)], harness=h)
-    await asyncio.wait_for(tts.started.wait(), 2)
+    processor, tts, h = await _started("first")
     tts.started.clear()
     await run_test([processor], [InterruptionFrame(onset=0.0), SpeakFrame(text="second", utterance_id=2)], harness=h)
     await asyncio.wait_for(tts.started.wait(), 2)  # the worker lived through the interruption
