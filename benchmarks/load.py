@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -81,29 +83,35 @@ def system_env(db_url: str, temporal: str, api_port: int) -> dict[str, str]:
     return {**os.environ, "REVOS_DATABASE_URL": db_url, "REVOS_TEMPORAL_ADDRESS": temporal,
             "REVOS_API_PORT": str(api_port), "REVOS_CAPITAL_CREATE_SCHEDULES": "false",
             # approvals are measured; the activation window would only add idle timers
-            "REVOS_GOVERNANCE_ACTIVATION_DELAY_SECONDS": "3600", "REVOS_LOG_LEVEL": "WARNING"}
+            "REVOS_GOVERNANCE_ACTIVATION_DELAY_SECONDS": "3600", "REVOS_LOG_LEVEL": "WARNING",
+            # the keys `revos up` keeps in its data folder; this run's own
+            "REVOS_GOVERNANCE_APPROVAL_SECRET": secrets.token_urlsafe(32),
+            "REVOS_SECRETS_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
 
 
-async def make_keys(db_url: str) -> dict[str, str]:
+async def make_keys(db_url: str, founders: int) -> tuple[dict[str, str], list[str]]:
+    """An API key per role; and a tenant with a kernel policy per founder, the instance each one changes."""
     from domain.auth import Role
     from infra.db.engine import make_engine
     from infra.db.principals import create_principal
+    from tests.helpers.governance import kernel_tenant
 
     engine = make_engine(db_url, pool_size=1)
     keys = {}
     async with engine.begin() as conn:
         for role in (Role.FOUNDER, Role.ADMIN, Role.OPERATOR, Role.SERVICE):
             keys[role.value] = (await create_principal(conn, name=f"load {role.value}", role=role))[1]
+    tenants = [await kernel_tenant(engine, facts=False) for _ in range(founders)]
     await engine.dispose()
-    return keys
+    return keys, tenants
 
 
 # --- the load (this process) -------------------------------------------------------------------------
 
 
 class Load:
-    def __init__(self, api: httpx.AsyncClient, keys: dict[str, str], deadline: float) -> None:
-        self.api, self.deadline = api, deadline
+    def __init__(self, api: httpx.AsyncClient, keys: dict[str, str], tenants: list[str], deadline: float) -> None:
+        self.api, self.deadline, self.tenants = api, deadline, tenants
         self.h = {role: {"Authorization": f"Bearer {key}"} for role, key in keys.items()}
         self.approve = Figure("founder approve")
         self.draft = Figure("issue -> DRAFT (founders)")
@@ -118,7 +126,7 @@ class Load:
                    ) -> dict[str, Any] | None:
         try:
             r = await self.api.post(path, json=body, headers=self.h[role])
-        except httpx.HTTPError as error:
+        except Exception as error:  # noqa: BLE001 - every failure is a figure's error, none ends the run
             figure.errors.append(f"{path}: {type(error).__name__} {error}")
             return None
         if r.status_code not in expect:
@@ -126,12 +134,12 @@ class Load:
             return None
         return dict(r.json())
 
-    async def setup(self) -> tuple[str, str]:
-        """A capability for governed changes; a tenant, campaign, SDR login, lead and a running experiment."""
+    async def setup(self) -> tuple[str, str, str]:
+        """The kernel policy as a governed capability; a tenant, campaign, SDR login, lead, running experiment."""
+        from domain.capabilities import KERNEL_POLICY
+
         boot = Figure("setup")
-        await self.post(boot, "/v1/capabilities", {"name": "dialer", "initial_state": {"max_calls_per_hour": 100},
-                                                   "checks": [{"key": "max_calls_per_hour", "type": "number",
-                                                               "min": 0, "max": 100000}]}, "admin")
+        await self.post(boot, "/v1/capabilities", {"name": KERNEL_POLICY}, "admin")
         tenant = await self.post(boot, "/v1/tenants", {"name": "Load Co"}, "admin")
         assert tenant, boot.errors
         product = await self.post(boot, "/v1/products", {"tenant_id": tenant["id"], "name": "Calculator"}, "admin")
@@ -148,18 +156,18 @@ class Load:
             "time_cap_days": "1000", "tranche_size_usd": "1000", "primary_success_event": "qpc"}, "admin")
         await self.post(boot, f"/v1/experiments/{exp and exp['id']}/start", None, "admin")
         assert login and lead and not boot.errors, boot.errors
-        return str(lead["id"]), str(login["id"])
+        return str(lead["id"]), str(login["id"]), str(tenant["id"])
 
     async def founder(self, n: int) -> None:
-        """File a governed change, wait for its DRAFT, approve it; again until the deadline."""
+        """File a change to its tenant's kernel policy, wait for its DRAFT, approve it; again until the deadline."""
+        from tests.helpers.governance import change_payload
+
         i = 0
         while self.live():
             i += 1
             t0 = time.perf_counter()
-            issue = await self.post(self.draft, "/v1/issues", {"source": "crm_feedback", "raw_payload": {
-                "title": f"dialer limit {n}-{i}", "requested_changes": [
-                    {"capability": "dialer", "key": "max_calls_per_hour", "value": 100 + n * 1000 + i}]}},
-                "operator")
+            issue = await self.post(self.draft, "/v1/issues", {"source": "crm_feedback", "raw_payload": change_payload(
+                self.tenants[n], value=1000 + i)}, "operator")
             contract = issue and await self.drafted(str(issue["id"]))
             if contract is None:
                 continue
@@ -170,7 +178,11 @@ class Load:
 
     async def drafted(self, issue_id: str) -> str | None:
         while self.live():
-            r = await self.api.get(f"/v1/issues/{issue_id}", headers=self.h["operator"])
+            try:
+                r = await self.api.get(f"/v1/issues/{issue_id}", headers=self.h["operator"])
+            except Exception as error:  # noqa: BLE001
+                self.draft.errors.append(f"GET issue: {type(error).__name__} {error}")
+                return None
             body = r.json()
             if r.status_code != 200:
                 self.draft.errors.append(f"GET issue: {r.status_code} {r.text[:200]}")
@@ -223,8 +235,13 @@ class Load:
         from benchmarks.voice_loop import NUMBER
         from voice_runtime.testing.sim_caller import Hangup, dial
         while self.live():
-            caller = await dial(voice.url, NUMBER, None, audio=audio)  # the webhook hands the stream its token
-            report = await caller.run([*conversation(), Hangup()], max_seconds=120)
+            try:
+                caller = await dial(voice.url, NUMBER, None, audio=audio)  # the webhook hands the stream its token
+                report = await caller.run([*conversation(), Hangup()], max_seconds=120)
+            except Exception as error:  # noqa: BLE001
+                self.calls.errors.append(f"call: {type(error).__name__} {error}")
+                await asyncio.sleep(1)
+                continue
             if report.timed_out:
                 self.calls.errors.append(f"call {report.call_sid}: waited in vain for {report.timed_out}")
             self.calls.samples.extend(report.voice_to_voice())
@@ -239,44 +256,75 @@ async def run(args: argparse.Namespace, db_url: str, tmp: Path) -> int:
                                 log_file=tmp / "temporal.log")
     env = system_env(db_url, f"127.0.0.1:{temporal_port}", api_port)
     procs = [temporal]
-    voice = VoiceWorker("scripted")
     try:
         await asyncio.sleep(2)
         procs += [_spawn(["workers.cli", "worker"], env, tmp / "worker.log"),
                   _spawn(["workers.cli", "api", "--port", str(api_port)], env, tmp / "api.log")]
         await _ready(f"http://127.0.0.1:{api_port}/readyz", "the API")
-        await voice.ready()
-        return await measure(args, f"http://127.0.0.1:{api_port}", await make_keys(db_url), voice)
+        return await measure(args, f"http://127.0.0.1:{api_port}", *await make_keys(db_url, args.founders),
+                             lambda tenant: VoiceWorker("scripted", env=env, tenant=tenant), procs)
     finally:
-        voice.stop()
         for proc in reversed(procs):
             proc.terminate()
             proc.wait(30)
 
 
-async def measure(args: argparse.Namespace, base: str, keys: dict[str, str], voice: VoiceWorker) -> int:
+def cpu_seconds(procs: list[Any]) -> dict[str, float]:
+    """User + system CPU each process (and its children: Postgres' backends are the database's) has used."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+
+    def tree(pid: int) -> float:
+        try:
+            root = psutil.Process(pid)
+            return used(root) + sum(used(child) for child in root.children(recursive=True))
+        except psutil.NoSuchProcess:
+            return 0.0
+
+    names = {0: "temporal", 1: "worker", 2: "api", 3: "voice"}
+    found = {names.get(i, str(i)): tree(proc.pid) for i, proc in enumerate(procs)}
+    found["load (this process)"] = used(psutil.Process())
+    postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")]
+    found["postgres"] = sum(used(p) for p in postgres if p.is_running())
+    return found
+
+
+async def measure(args: argparse.Namespace, base: str, keys: dict[str, str], tenants: list[str],
+                  voice_worker: Callable[[str], VoiceWorker], procs: list[Any]) -> int:
     audio = await render_lines(CALL_LINES)
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with AsyncExitStack() as stack:
         api = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=60, limits=limits))
-        load = Load(api, keys, deadline=float("inf"))
-        lead, login = await load.setup()
+        load = Load(api, keys, tenants, deadline=float("inf"))
+        lead, login, tenant = await load.setup()
+        voice = voice_worker(tenant)  # the calls are the load's tenant's: their events reach the system
+        procs.append(voice.proc)
+        await voice.ready()
         began = time.perf_counter()
         load.deadline = began + args.seconds
         print(f"load for {args.seconds:.0f} s: {args.founders} founders, {args.issues_per_s}/s issues, "
               f"{args.calls} live calls, {args.dialer_per_s}/s dialer calls; load average {os.getloadavg()}",
               flush=True)
+        paced = []  # a rate of 0 leaves that stream out (to measure one stream alone)
+        if args.issues_per_s > 0:
+            paced.append(load.paced(args.issues_per_s, load.one_issue, max_inflight=400))
+        if args.dialer_per_s > 0:
+            paced.append(load.paced(args.dialer_per_s / args.batch, load.dialer_batch(lead, login, args.batch),
+                                    max_inflight=20))
         await asyncio.gather(
-            *(load.founder(n) for n in range(args.founders)),
-            load.paced(args.issues_per_s, load.one_issue, max_inflight=400),
-            load.paced(args.dialer_per_s / args.batch, load.dialer_batch(lead, login, args.batch), max_inflight=20),
+            *(load.founder(n) for n in range(args.founders)), *paced,
             *(load.caller(voice, audio) for _ in range(args.calls)))
         drained = time.perf_counter() - began - args.seconds
+        cpu = cpu_seconds(procs)
     figures = [load.approve, load.draft, load.intake, load.dialer, load.calls]
     print(f"(rates over the {args.seconds:.0f} s window; what was in flight at its end finished "
           f"{drained:.1f} s later and is counted)")
     for figure in figures:
         print(figure.line(args.seconds))
+    print("CPU seconds over the run (setup included):", ", ".join(f"{name} {secs:.0f}" for name, secs in cpu.items()))
     errors = [e for f in figures for e in f.errors]
     print(f"errors: {len(errors)}", *errors[:20], sep="\n  ")
     return 1 if errors else 0
@@ -290,11 +338,14 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--dialer-per-s", type=float, default=5000.0)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--logs", type=Path, help="keep the processes' logs in this folder")
     args = parser.parse_args()
     from benchmarks.common import migrated_database
 
     with migrated_database() as db_url, tempfile.TemporaryDirectory(prefix="revos-load-") as tmp:
-        sys.exit(asyncio.run(run(args, db_url, Path(tmp))))
+        logs = args.logs or Path(tmp)
+        logs.mkdir(parents=True, exist_ok=True)
+        sys.exit(asyncio.run(run(args, db_url, logs)))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ def ms(value: float | None) -> str:
 # --- the voice worker (child process) ------------------------------------------------------------
 
 
-def serve(port: int, engines: str, barge_min_ms: int) -> None:
+def serve(port: int, engines: str, barge_min_ms: int, tenant: str | None = None) -> None:
+    """The voice worker; standalone, or with `tenant` part of a running system (its database and Temporal,
+    from the REVOS_ environment), the benchmark's number routed to that tenant."""
     import gc
     import secrets
 
@@ -58,8 +60,8 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
     from voice_runtime.tts.piper_tts import PiperTts
     from workers.voice import build_runtime
 
-    settings = Settings(database_url=None, temporal_address="127.0.0.1:9", voice_port=port,
-                        voice_stream_secret=SecretStr(secrets.token_hex(16)),
+    standalone: dict[str, Any] = {} if tenant else {"database_url": None, "temporal_address": "127.0.0.1:9"}
+    settings = Settings(**standalone, voice_port=port, voice_stream_secret=SecretStr(secrets.token_hex(16)),
                         voice_barge_in_min_speech_ms=barge_min_ms, voice_reprompt_after_seconds=30)
     if engines == "scripted":
         stt: Any = ScriptedStt([ScriptLine(t, 300) for t in LINES])
@@ -71,7 +73,8 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
     from infra.db.voice_numbers import NumberRoute
     from voice_runtime.routing import RouteRecord, StaticRoutes
 
-    route = NumberRoute(NUMBER, uuid.uuid4(), "Acme Plumbing", "Australia/Sydney")  # no database: a static table
+    route = NumberRoute(NUMBER, uuid.UUID(tenant) if tenant else uuid.uuid4(), "Acme Plumbing",
+                        "Australia/Sydney")  # a static table: no number is provisioned for it
     runtime = build_runtime(settings, stt=stt, tts=tts, routes=StaticRoutes({NUMBER: RouteRecord(route, None)}))
     metrics = runtime.deps.metrics
     base = {"late": 0.0, "out": 0.0}
@@ -107,12 +110,15 @@ def serve(port: int, engines: str, barge_min_ms: int) -> None:
 
 
 class Worker:
-    def __init__(self, engines: str, barge_min_ms: int = 300) -> None:
+    def __init__(self, engines: str, barge_min_ms: int = 300, env: dict[str, str] | None = None,
+                 tenant: str | None = None) -> None:
         from tests.helpers.net import free_port
 
         self.port = free_port()
+        system = ["--tenant", tenant] if tenant else []
         self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.voice_loop", "--serve", str(self.port),
-                                      "--engines", engines, "--barge-min", str(barge_min_ms)], env=os.environ.copy())
+                                      "--engines", engines, "--barge-min", str(barge_min_ms), *system],
+                                     env=env or os.environ.copy())
         self.url = f"http://127.0.0.1:{self.port}"
 
     async def ready(self) -> None:
@@ -273,12 +279,13 @@ if __name__ == "__main__":
     parser.add_argument("--serve", type=int)
     parser.add_argument("--engines", default="scripted")
     parser.add_argument("--barge-min", type=int, default=300)
+    parser.add_argument("--tenant", help="with --serve: part of the system in the REVOS_ environment, as this tenant")
     parser.add_argument("--steps", default="10,50,100")
     parser.add_argument("--local-steps", default="1,2,4,8,12")
     parser.add_argument("--latency-calls", default="1,4", help="concurrent full conversations for latency")
     parser.add_argument("--extra-guards", default="100", help="backchannel guards (ms) to measure barge-in with")
     ns = parser.parse_args()
     if ns.serve:
-        serve(ns.serve, ns.engines, ns.barge_min)
+        serve(ns.serve, ns.engines, ns.barge_min, ns.tenant)
     else:
         asyncio.run(main(ns))
