@@ -255,21 +255,21 @@ async def run(args: argparse.Namespace, db_url: str, tmp: Path) -> int:
     temporal = dev_server.spawn(tmp / "temporal.db", port=temporal_port, ui_port=free_port(),
                                 log_file=tmp / "temporal.log")
     env = system_env(db_url, f"127.0.0.1:{temporal_port}", api_port)
-    procs = [temporal]
+    procs = {"temporal": temporal}
     try:
         await asyncio.sleep(2)
-        procs += [_spawn(["workers.cli", "worker"], env, tmp / "worker.log"),
-                  _spawn(["workers.cli", "api", "--port", str(api_port)], env, tmp / "api.log")]
+        procs["worker"] = _spawn(["workers.cli", "worker"], env, tmp / "worker.log")
+        procs["api"] = _spawn(["workers.cli", "api", "--port", str(api_port)], env, tmp / "api.log")
         await _ready(f"http://127.0.0.1:{api_port}/readyz", "the API")
         return await measure(args, f"http://127.0.0.1:{api_port}", *await make_keys(db_url, args.founders),
                              lambda tenant: VoiceWorker("scripted", env=env, tenant=tenant), procs)
     finally:
-        for proc in reversed(procs):
+        for proc in reversed(procs.values()):
             proc.terminate()
             proc.wait(30)
 
 
-def cpu_seconds(procs: list[Any]) -> dict[str, float]:
+def cpu_seconds(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, float]:
     """User + system CPU each process (and its children: Postgres' backends are the database's) has used."""
     import psutil
 
@@ -284,8 +284,7 @@ def cpu_seconds(procs: list[Any]) -> dict[str, float]:
         except psutil.NoSuchProcess:
             return 0.0
 
-    names = {0: "temporal", 1: "worker", 2: "api", 3: "voice"}
-    found = {names.get(i, str(i)): tree(proc.pid) for i, proc in enumerate(procs)}
+    found = {name: tree(proc.pid) for name, proc in procs.items()}
     found["load (this process)"] = used(psutil.Process())
     postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")]
     found["postgres"] = sum(used(p) for p in postgres if p.is_running())
@@ -293,7 +292,7 @@ def cpu_seconds(procs: list[Any]) -> dict[str, float]:
 
 
 async def measure(args: argparse.Namespace, base: str, keys: dict[str, str], tenants: list[str],
-                  voice_worker: Callable[[str], VoiceWorker], procs: list[Any]) -> int:
+                  voice_worker: Callable[[str], VoiceWorker], procs: dict[str, subprocess.Popen[bytes]]) -> int:
     audio = await render_lines(CALL_LINES)
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with AsyncExitStack() as stack:
@@ -301,7 +300,7 @@ async def measure(args: argparse.Namespace, base: str, keys: dict[str, str], ten
         load = Load(api, keys, tenants, deadline=float("inf"))
         lead, login, tenant = await load.setup()
         voice = voice_worker(tenant)  # the calls are the load's tenant's: their events reach the system
-        procs.append(voice.proc)
+        procs["voice"] = voice.proc
         await voice.ready()
         began = time.perf_counter()
         load.deadline = began + args.seconds

@@ -23,10 +23,14 @@ def _frames(pcm: bytes) -> list[bytes]:
     return [pcm[i : i + step] for i in range(0, len(pcm) - step + 1, step)]
 
 
+def _rms(pcm: bytes) -> list[float]:
+    """The RMS level of each 20 ms frame."""
+    return [float(np.sqrt(np.mean(np.frombuffer(f, np.int16).astype(np.float64) ** 2))) for f in _frames(pcm)]
+
+
 def _span_ms(pcm: bytes, level: float = 800.0) -> tuple[int, int]:
     """First and last 20 ms frame louder than `level` RMS: the reference speech span."""
-    rms = [np.sqrt(np.mean(np.frombuffer(f, np.int16).astype(np.float64) ** 2)) for f in _frames(pcm)]
-    loud = [i for i, r in enumerate(rms) if r > level]
+    loud = [i for i, r in enumerate(_rms(pcm)) if r > level]
     return loud[0] * 20, (loud[-1] + 1) * 20
 
 
@@ -47,11 +51,9 @@ def _noise(seconds: float, rms: float, seed: int) -> bytes:
 
 def _longest_quiet_ms(pcm: bytes, from_ms: int, to_ms: int, level: float = 800.0) -> int:
     """The longest run of 20 ms frames quieter than `level` RMS between two instants."""
-    frames = _frames(pcm)[max(0, from_ms // 20) : to_ms // 20]
     longest = run = 0
-    for frame in frames:
-        quiet = np.sqrt(np.mean(np.frombuffer(frame, np.int16).astype(np.float64) ** 2)) <= level
-        run = run + 1 if quiet else 0
+    for rms in _rms(pcm)[max(0, from_ms // 20) : to_ms // 20]:
+        run = run + 1 if rms <= level else 0
         longest = max(longest, run)
     return longest * 20
 
